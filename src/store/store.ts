@@ -1,0 +1,57 @@
+// The store interface: the only thing outside store/ may know about storage.
+// Async because a PostgreSQL backend sits behind the same interface; SQLite resolves at once.
+import type { TwitchEvent } from '../twitch/events.js';
+
+/** One received line, parsed, with our own receive time. */
+export interface ReceivedEvent {
+  event: TwitchEvent;
+  /** Our receive time, ms since the epoch. */
+  receivedMs: number;
+}
+
+/** What one write did, for counters and the import report. */
+export interface WriteResult {
+  /** Lines archived in `raw`. */
+  lines: number;
+  /** Rows added per table (duplicates by Twitch message id are not counted). */
+  rows: Record<string, number>;
+  /** Events skipped because their message id was already stored (Twitch re-sends, reconnect overlap, re-import). */
+  duplicates: number;
+  /** Lines the IRC layer could not frame; archived raw all the same. */
+  malformed: number;
+}
+
+/** A span during which a channel was not being recorded (disconnect, failed join, ...). */
+export interface Gap {
+  startMs: number;
+  endMs: number | null;
+  channels: string[];
+  reason: string;
+}
+
+export interface ChannelState {
+  channel: string;
+  state: 'joining' | 'joined' | 'failed' | 'parted';
+  detail: string | null;
+  updatedMs: number;
+}
+
+export interface StoreStatus {
+  /** Row count per table. */
+  tables: Record<string, number>;
+  channels: ChannelState[];
+  lastGaps: Gap[];
+  /** Receive time of the newest archived line, or null when empty. */
+  lastReceivedMs: number | null;
+}
+
+export interface Store {
+  /** Writes a batch in one transaction. Idempotent by Twitch message id. */
+  write(batch: readonly ReceivedEvent[]): Promise<WriteResult>;
+  recordGap(gap: Gap): Promise<void>;
+  setChannelState(state: ChannelState): Promise<void>;
+  status(): Promise<StoreStatus>;
+  /** True when the database answers (readiness checks). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

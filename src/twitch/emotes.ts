@@ -1,0 +1,77 @@
+// The `emotes` tag: `25:0-4,12-16/1902:6-10`. Positions count Unicode code points, inclusive.
+// Ids may contain `/` (real tag `emotes=80481_/3:7-14`), so entries are found by their `:<n>-<n>` range list,
+// not by a blind split on `/`. Out-of-range and inverted ranges from Twitch are clamped or skipped, never thrown.
+
+export interface EmoteRange {
+  id: string;
+  /** First code point (inclusive). */
+  start: number;
+  /** Last code point (inclusive). */
+  end: number;
+}
+
+function isRangeList(s: string): boolean {
+  // `<n>-<n>(,<n>-<n>)*`
+  let i = 0;
+  const n = s.length;
+  if (n === 0) return false;
+  while (i < n) {
+    const a = i;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === a || s.charCodeAt(i) !== 45) return false;
+    i++;
+    const b = i;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === b) return false;
+    if (i < n) {
+      if (s.charCodeAt(i) !== 44) return false;
+      i++;
+      if (i === n) return false;
+    }
+  }
+  return true;
+}
+
+/** Parses the tag value into ranges sorted by start. Unparseable pieces are skipped (the raw tag is kept elsewhere). */
+export function parseEmotes(tag: string | null | undefined): EmoteRange[] {
+  if (!tag) return [];
+  const out: EmoteRange[] = [];
+  // Walk `/`-separated pieces; a piece whose text after the last `:` is not a range list belongs to the next id.
+  let idPrefix = '';
+  for (const piece of tag.split('/')) {
+    const colon = piece.lastIndexOf(':');
+    const ranges = colon === -1 ? '' : piece.slice(colon + 1);
+    if (colon === -1 || !isRangeList(ranges)) {
+      idPrefix += piece + '/';
+      continue;
+    }
+    const id = idPrefix + piece.slice(0, colon);
+    idPrefix = '';
+    for (const range of ranges.split(',')) {
+      const dash = range.indexOf('-');
+      out.push({ id, start: Number(range.slice(0, dash)), end: Number(range.slice(dash + 1)) });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+export interface EmoteOccurrence extends EmoteRange {
+  /** The text the range covers, by code points. */
+  code: string;
+}
+
+/**
+ * Resolves ranges against the message text by code points. A range past the end is clamped to the text,
+ * an inverted or wholly out-of-range one is dropped.
+ */
+export function emotesInText(text: string, ranges: readonly EmoteRange[]): EmoteOccurrence[] {
+  if (ranges.length === 0) return [];
+  const points = Array.from(text);
+  const out: EmoteOccurrence[] = [];
+  for (const r of ranges) {
+    if (r.start > r.end || r.start >= points.length) continue;
+    const end = Math.min(r.end, points.length - 1);
+    out.push({ id: r.id, start: r.start, end, code: points.slice(r.start, end + 1).join('') });
+  }
+  return out;
+}

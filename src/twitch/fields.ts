@@ -1,0 +1,54 @@
+// Tag → typed value readers and the field-spec tables built from them.
+// Numbers and booleans are parsed explicitly per tag (tmi.js turned every "1" into `true`, even month counts).
+import type { Tags } from '../irc/tags.js';
+
+export type FieldValue = string | number | boolean | null;
+export type FieldSpec = readonly ['str' | 'int' | 'bool', string];
+export type FieldSpecs = Readonly<Record<string, FieldSpec>>;
+export type FieldValues<S extends FieldSpecs> = {
+  [K in keyof S]: S[K][0] extends 'int' ? number | null : S[K][0] extends 'bool' ? boolean | null : string | null;
+};
+
+export const str = (tag: string) => ['str', tag] as const;
+export const int = (tag: string) => ['int', tag] as const;
+export const bool = (tag: string) => ['bool', tag] as const;
+
+/** A present, non-empty tag value, else null (IRCv3: an empty value means the same as an absent one). */
+export function tagStr(tags: Tags, name: string): string | null {
+  const v = tags[name];
+  return v === undefined || v === '' ? null : v;
+}
+
+/** A decimal integer (optionally negative); anything else is null rather than a guess. */
+export function tagInt(tags: Tags, name: string): number | null {
+  const v = tags[name];
+  if (v === undefined || v === '') return null;
+  return parseIntStrict(v);
+}
+
+export function parseIntStrict(v: string): number | null {
+  let i = v.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === v.length || v.length - i > 16) return null;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  return Number(v);
+}
+
+/** `1`/`true` → true, `0`/`false` → false, absent or anything else → null. */
+export function tagBool(tags: Tags, name: string): boolean | null {
+  const v = tags[name];
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  return null;
+}
+
+export function readFields<S extends FieldSpecs>(tags: Tags, specs: S): FieldValues<S> {
+  const out: Record<string, FieldValue> = {};
+  for (const name in specs) {
+    const [type, tag] = specs[name]!;
+    out[name] = type === 'str' ? tagStr(tags, tag) : type === 'int' ? tagInt(tags, tag) : tagBool(tags, tag);
+  }
+  return out as FieldValues<S>;
+}
