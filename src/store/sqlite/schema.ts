@@ -1,0 +1,286 @@
+// SQLite schema as versioned migrations (PRAGMA user_version). Table and column names are the seed's
+// (twitch-irc-data-collection-tool.md), with the seed's data-loss bugs fixed and what a researcher needs added:
+// - `timestamp` is INTEGER ms since the epoch: Twitch's tmi-sent-ts when present, else our receive time;
+//   `tmi_sent_ts` and `received_ms` are both kept (two timestamps on every row).
+// - `serial` is the rowid (INTEGER PRIMARY KEY): keyset pagination orders by (timestamp, serial).
+// - Rooms and users whose Twitch id a line does not carry (old logs) get a stand-in id: `#login` for rooms,
+//   `@login` for users. Neither can collide with Twitch's numeric ids, and nothing is dropped for lack of an id.
+// - No NOT NULL on tag-derived columns: old lines lack tags the seed required, and rejecting them lost data.
+// - FOREIGN KEYs are declared for room_id/user_id; the writer always upserts the referenced row first.
+
+/** Columns every event table shares. */
+const EVENT = `
+  serial INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL,
+  tmi_sent_ts INTEGER,
+  received_ms INTEGER NOT NULL,
+  room_id TEXT REFERENCES room(room_id),
+  raw_id INTEGER`;
+
+/** Columns every USERNOTICE table shares (besides its msg-param columns). */
+const NOTICE = `${EVENT},
+  user_id TEXT REFERENCES user(user_id),
+  display_name TEXT,
+  msg_id TEXT,
+  msg_type TEXT,
+  source_msg_id TEXT,
+  source_room_id TEXT,
+  system_msg TEXT,
+  msg_content TEXT`;
+
+const noticeTable = (name: string, columns: string) => `
+CREATE TABLE ${name} (${NOTICE},
+  ${columns}
+);
+CREATE UNIQUE INDEX ${name}_msg_id ON ${name}(msg_id);
+CREATE INDEX ${name}_room_time ON ${name}(room_id, timestamp);
+CREATE INDEX ${name}_user_time ON ${name}(user_id, timestamp);
+CREATE INDEX ${name}_time ON ${name}(timestamp);`;
+
+const eventIndexes = (name: string, userColumn: string | null) => `
+CREATE INDEX ${name}_room_time ON ${name}(room_id, timestamp);
+CREATE INDEX ${name}_time ON ${name}(timestamp);${userColumn ? `
+CREATE INDEX ${name}_user_time ON ${name}(${userColumn}, timestamp);` : ''}`;
+
+const V1 = `
+CREATE TABLE user (
+  user_id TEXT PRIMARY KEY,
+  login TEXT DEFAULT '',
+  display_name TEXT DEFAULT '',
+  user_type TEXT DEFAULT '',
+  turbo INTEGER DEFAULT 0,
+  created TIMESTAMP DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX user_login ON user(login);
+
+CREATE TABLE room (
+  room_id TEXT PRIMARY KEY,
+  room_name TEXT DEFAULT '#UNKNOWN',
+  created TIMESTAMP DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX room_room_name ON room(room_name);
+
+-- One row per (user, room) with the latest badges and first/last seen (the seed keyed it on a 1-second timestamp).
+CREATE TABLE user_in_room (
+  user_id TEXT NOT NULL REFERENCES user(user_id),
+  room_id TEXT NOT NULL REFERENCES room(room_id),
+  badges TEXT DEFAULT '',
+  badge_info TEXT DEFAULT '',
+  subscriber INTEGER DEFAULT 0,
+  sub_streak INTEGER DEFAULT 0,
+  vip INTEGER DEFAULT 0,
+  mod INTEGER DEFAULT 0,
+  first_seen INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL,
+  PRIMARY KEY (user_id, room_id)
+) WITHOUT ROWID;
+CREATE INDEX user_in_room_room ON user_in_room(room_id, timestamp);
+
+-- Every received line, exactly as received, so anything can be re-parsed later.
+CREATE TABLE raw (
+  id INTEGER PRIMARY KEY,
+  received_ms INTEGER NOT NULL,
+  room_id TEXT,
+  command TEXT NOT NULL,
+  malformed INTEGER NOT NULL DEFAULT 0,
+  line TEXT NOT NULL
+);
+CREATE INDEX raw_room_time ON raw(room_id, received_ms);
+CREATE INDEX raw_time ON raw(received_ms);
+
+CREATE TABLE privmsg (${EVENT},
+  user_id TEXT REFERENCES user(user_id),
+  message_id TEXT,
+  source_message_id TEXT,
+  source_room_id TEXT,
+  color TEXT DEFAULT '',
+  returning_chatter INTEGER DEFAULT 0,
+  first_msg INTEGER DEFAULT 0,
+  flags TEXT DEFAULT '',
+  emotes TEXT DEFAULT '',
+  msg_content TEXT DEFAULT '',
+  action INTEGER DEFAULT 0,
+  bits INTEGER,
+  msg_type TEXT,
+  custom_reward_id TEXT,
+  reply_user_id TEXT,
+  reply_user_login TEXT,
+  reply_display_name TEXT,
+  reply_msg_id TEXT,
+  reply_msg_body TEXT,
+  thread_user_id TEXT,
+  thread_user_login TEXT,
+  thread_msg_id TEXT
+);
+CREATE UNIQUE INDEX privmsg_message_id ON privmsg(message_id);
+${eventIndexes('privmsg', 'user_id')}
+
+CREATE VIRTUAL TABLE privmsg_fts USING fts5(msg_content, content='privmsg', content_rowid='serial');
+
+CREATE TABLE bits (${EVENT},
+  user_id TEXT REFERENCES user(user_id),
+  message_id TEXT,
+  source_room_id TEXT,
+  bits INTEGER
+);
+CREATE UNIQUE INDEX bits_message_id ON bits(message_id);
+${eventIndexes('bits', 'user_id')}
+${noticeTable('announcement', 'color TEXT')}
+${noticeTable('subscription', `cumulative_months INTEGER DEFAULT 0,
+  months INTEGER DEFAULT 0,
+  streak_months INTEGER,
+  multimonth_duration INTEGER DEFAULT 0,
+  multimonth_tenure INTEGER DEFAULT 0,
+  should_share_streak INTEGER DEFAULT 0,
+  sub_plan_name TEXT,
+  sub_plan TEXT,
+  was_gifted TEXT,
+  gifter_id TEXT,
+  gifter_login TEXT,
+  gifter_name TEXT`)}
+${noticeTable('subgift', `community_gift_id TEXT,
+  fun_string TEXT,
+  gift_months INTEGER DEFAULT 0,
+  months INTEGER DEFAULT 0,
+  origin_id TEXT,
+  recipient_id TEXT,
+  recipient_display_name TEXT,
+  recipient_user_name TEXT,
+  sender_count INTEGER DEFAULT 0,
+  sub_plan_name TEXT,
+  sub_plan TEXT`)}
+${noticeTable('submysterygift', `community_gift_id TEXT,
+  contribution_type TEXT,
+  current_contributions INTEGER DEFAULT 0,
+  target_contributions INTEGER DEFAULT 0,
+  user_contributions INTEGER DEFAULT 0,
+  mass_gift_count INTEGER DEFAULT 0,
+  sender_count INTEGER,
+  origin_id TEXT,
+  sub_plan TEXT`)}
+${noticeTable('bitsbadgetier', 'msg_param_threshold INTEGER DEFAULT 0')}
+${noticeTable('raid', `msg_param_displayName TEXT,
+  msg_param_login TEXT,
+  msg_param_profileImageURL TEXT,
+  msg_param_viewerCount TEXT`)}
+${noticeTable('viewermilestone', `streak INTEGER DEFAULT 0,
+  category TEXT,
+  reward INTEGER`)}
+${noticeTable('payforward', `prior_gifter_anonymous TEXT,
+  prior_gifter_id TEXT,
+  prior_gifter_display_name TEXT,
+  prior_gifter_user_name TEXT,
+  recipient_id TEXT,
+  recipient_display_name TEXT,
+  recipient_user_name TEXT`)}
+${noticeTable('paidupgrade', `sender_login TEXT,
+  sender_name TEXT,
+  sub_plan TEXT,
+  promo_name TEXT,
+  promo_gift_total INTEGER`)}
+${noticeTable('onetapgift', `bits_spent INTEGER DEFAULT 0,
+  gift_id TEXT,
+  user_display_name TEXT`)}
+-- USERNOTICE msg-ids without a table of their own (unraid, ritual, rewardgift, charitydonation, ... and
+-- whatever Twitch adds next): all tags kept as JSON.
+${noticeTable('usernotice', 'tags TEXT NOT NULL')}
+
+-- The current modes of each room; a partial ROOMSTATE changes only the modes it names.
+CREATE TABLE roomstate (
+  timestamp INTEGER NOT NULL,
+  room_id TEXT PRIMARY KEY REFERENCES room(room_id),
+  emote_only INTEGER DEFAULT 0,
+  followers_only INTEGER DEFAULT -1,
+  r9k INTEGER DEFAULT 0,
+  slow INTEGER DEFAULT 0,
+  subs_only INTEGER DEFAULT 0
+);
+-- Every ROOMSTATE as received (null = not part of this update), for the history of room modes.
+CREATE TABLE roomstate_change (${EVENT},
+  emote_only INTEGER,
+  followers_only INTEGER,
+  r9k INTEGER,
+  slow INTEGER,
+  subs_only INTEGER
+);
+${eventIndexes('roomstate_change', null)}
+
+CREATE TABLE userlist (${EVENT},
+  room_name TEXT NOT NULL,
+  username TEXT NOT NULL,
+  join_part TEXT NOT NULL
+);
+${eventIndexes('userlist', 'username')}
+
+-- CLEARCHAT: bans (ban_duration null), timeouts (seconds) and whole-chat clears (target null). Kept as
+-- tombstones: the cleared messages stay in privmsg.
+CREATE TABLE clearchat (${EVENT},
+  target_user_id TEXT,
+  target_login TEXT,
+  ban_duration INTEGER
+);
+CREATE UNIQUE INDEX clearchat_once ON clearchat(room_id, tmi_sent_ts, coalesce(target_user_id, ''));
+${eventIndexes('clearchat', 'target_user_id')}
+
+-- CLEARMSG: one deleted message.
+CREATE TABLE clearmsg (${EVENT},
+  login TEXT,
+  target_msg_id TEXT,
+  msg_content TEXT
+);
+CREATE UNIQUE INDEX clearmsg_target ON clearmsg(target_msg_id);
+${eventIndexes('clearmsg', 'login')}
+
+CREATE TABLE notice (${EVENT},
+  room_name TEXT,
+  msg_id TEXT,
+  target_user_id TEXT,
+  msg_content TEXT
+);
+${eventIndexes('notice', null)}
+
+CREATE TABLE whisper (${EVENT},
+  user_id TEXT REFERENCES user(user_id),
+  message_id TEXT,
+  thread_id TEXT,
+  recipient TEXT,
+  msg_content TEXT
+);
+CREATE UNIQUE INDEX whisper_message_id ON whisper(message_id);
+${eventIndexes('whisper', 'user_id')}
+
+-- Spans during which channels were not recorded (disconnects, failed joins): where data is missing.
+CREATE TABLE gap (
+  id INTEGER PRIMARY KEY,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER,
+  channels TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX gap_start ON gap(start_ms);
+
+CREATE TABLE channel_state (
+  channel TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  detail TEXT,
+  updated_ms INTEGER NOT NULL
+);
+
+-- Files already imported, by content hash: importing the same file twice changes nothing.
+CREATE TABLE import (
+  sha256 TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  lines INTEGER NOT NULL,
+  completed_ms INTEGER NOT NULL
+);
+`;
+
+/** Migration n brings the schema from user_version n to n + 1. Append only; never edit a released one. */
+export const MIGRATIONS: readonly string[] = [V1];
+
+/** Tables a status report counts, in display order. */
+export const COUNTED_TABLES = [
+  'raw', 'privmsg', 'user', 'room', 'user_in_room', 'bits', 'announcement', 'subscription', 'subgift',
+  'submysterygift', 'bitsbadgetier', 'raid', 'viewermilestone', 'payforward', 'paidupgrade', 'onetapgift',
+  'usernotice', 'roomstate', 'roomstate_change', 'userlist', 'clearchat', 'clearmsg', 'notice', 'whisper', 'gap',
+] as const;

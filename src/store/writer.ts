@@ -1,0 +1,136 @@
+// The one writer: events are queued and committed in batches (every flushIntervalMs or maxBatch events,
+// whichever comes first), one transaction per batch. The queue is bounded: push() returns false above the
+// high-water mark and 'drain' is emitted once it is back under, so the reader can pause its socket instead
+// of growing memory. A failed write keeps its batch at the head of the queue and is retried.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { ReceivedEvent, Store, WriteResult } from './store.js';
+
+export interface BatchWriterOptions {
+  maxBatch?: number;
+  flushIntervalMs?: number;
+  highWaterMark?: number;
+  /** Wait before retrying a failed write (the database may be locked or the disk full for a moment). */
+  retryDelayMs?: number;
+}
+
+export interface WriterTotals {
+  lines: number;
+  rows: Record<string, number>;
+  duplicates: number;
+  malformed: number;
+  batches: number;
+  failedWrites: number;
+}
+
+export class BatchWriter extends EventEmitter {
+  readonly totals: WriterTotals = { lines: 0, rows: {}, duplicates: 0, malformed: 0, batches: 0, failedWrites: 0 };
+  private queue: ReceivedEvent[] = [];
+  private readonly maxBatch: number;
+  private readonly flushIntervalMs: number;
+  private readonly highWaterMark: number;
+  private readonly retryDelayMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
+  private inFlight = 0;
+  private blocked = false;
+  private closed = false;
+
+  constructor(private readonly store: Store, options: BatchWriterOptions = {}, private readonly log?: Logger) {
+    super();
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.highWaterMark = options.highWaterMark ?? 50_000;
+    this.retryDelayMs = options.retryDelayMs ?? 500;
+  }
+
+  /** Events accepted but not yet committed. */
+  get queued(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  /** Queues one event. False means: above the high-water mark, stop reading until 'drain'. */
+  push(item: ReceivedEvent): boolean {
+    if (this.closed) throw new Error('BatchWriter is closed');
+    this.queue.push(item);
+    if (this.queue.length >= this.maxBatch) this.startWrite();
+    else if (this.timer === null) this.timer = setTimeout(() => this.onTimer(), this.flushIntervalMs);
+    if (this.queue.length >= this.highWaterMark) this.blocked = true;
+    return !this.blocked;
+  }
+
+  /** Writes everything queued so far. Rejects only if a write keeps failing after close() was asked. */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0 || this.writing !== null) {
+      if (this.writing === null) this.startWrite();
+      await this.writing;
+    }
+  }
+
+  /** Final flush; the store stays open (its owner closes it). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    if (this.queue.length > 0) this.startWrite();
+  }
+
+  private startWrite(): void {
+    if (this.writing !== null) return;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.writing = this.writeLoop().finally(() => {
+      this.writing = null;
+    });
+  }
+
+  private async writeLoop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+      // Taken off the queue before the await: an async store lets push() run meanwhile.
+      this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
+      this.inFlight = batch.length;
+      let result: WriteResult;
+      try {
+        result = await this.store.write(batch);
+      } catch (err) {
+        this.queue = batch.concat(this.queue);
+        this.inFlight = 0;
+        this.totals.failedWrites++;
+        this.log?.error({ err, batch: batch.length }, 'write failed; the batch stays queued and is retried');
+        if (this.listenerCount('error') > 0) this.emit('error', err);
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+        continue;
+      }
+      this.inFlight = 0;
+      this.account(result);
+      this.emit('written', result);
+      if (this.blocked && this.queue.length < this.highWaterMark / 2) {
+        this.blocked = false;
+        this.emit('drain');
+      }
+      // Let the socket be read between batches instead of draining a large backlog in one go.
+      if (this.queue.length > 0 && this.queue.length < this.maxBatch && !this.closed) {
+        this.timer ??= setTimeout(() => this.onTimer(), this.flushIntervalMs);
+        return;
+      }
+      if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private account(result: WriteResult): void {
+    const t = this.totals;
+    t.lines += result.lines;
+    t.duplicates += result.duplicates;
+    t.malformed += result.malformed;
+    t.batches++;
+    for (const table in result.rows) t.rows[table] = (t.rows[table] ?? 0) + result.rows[table]!;
+  }
+}
