@@ -9,10 +9,13 @@ export class LineSplitter {
 
   /** Feeds a chunk; returns the complete lines in it (CRLF or LF terminated, terminator removed). */
   push(chunk: Buffer | string): string[] {
+    // `pending` holds no LF (it is what followed the last one), so the search starts after it: a long line
+    // arriving in many small chunks is scanned once, not once per chunk.
+    const from = this.pending.length;
     const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
     const lines: string[] = [];
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+    for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', start)) {
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       if (end > start) lines.push(text.slice(start, end));
       start = nl + 1;

@@ -37,24 +37,30 @@ function malformed(raw: string, tags: Tags, prefix: IrcPrefix | null, command: s
   return { raw, tags, prefix, command, params, hasTrailing: false, malformed: true, error };
 }
 
-/** True for `[A-Za-z]+` or exactly three digits. */
-function isValidCommand(command: string): boolean {
+const COMMAND_INVALID = -1;
+const COMMAND_UPPER = 0;
+const COMMAND_HAS_LOWER = 1;
+
+/** Classifies a command word: `[A-Za-z]+` (upper case or not) or exactly three digits; anything else is invalid. */
+function commandShape(command: string): number {
   const n = command.length;
-  if (n === 0) return false;
+  if (n === 0) return COMMAND_INVALID;
   const first = command.charCodeAt(0);
   if (first >= 48 && first <= 57) {
-    if (n !== 3) return false;
+    if (n !== 3) return COMMAND_INVALID;
     for (let i = 1; i < 3; i++) {
       const c = command.charCodeAt(i);
-      if (c < 48 || c > 57) return false;
+      if (c < 48 || c > 57) return COMMAND_INVALID;
     }
-    return true;
+    return COMMAND_UPPER;
   }
+  let shape = COMMAND_UPPER;
   for (let i = 0; i < n; i++) {
-    const c = command.charCodeAt(i) | 0x20; // fold to lower case
-    if (c < 97 || c > 122) return false;
+    const c = command.charCodeAt(i);
+    if (c >= 97 && c <= 122) shape = COMMAND_HAS_LOWER;
+    else if (c < 65 || c > 90) return COMMAND_INVALID;
   }
-  return true;
+  return shape;
 }
 
 export function parsePrefix(text: string): IrcPrefix {
@@ -99,11 +105,10 @@ export function parseLine(input: string): IrcMessage {
   let sp = raw.indexOf(' ', i);
   if (sp === -1) sp = end;
   let command = raw.slice(i, sp);
-  if (!isValidCommand(command)) return malformed(raw, tags, prefix, command, [], `invalid command ${JSON.stringify(command.slice(0, 40))}`);
+  const shape = commandShape(command);
+  if (shape === COMMAND_INVALID) return malformed(raw, tags, prefix, command, [], `invalid command ${JSON.stringify(command.slice(0, 40))}`);
   // Twitch sends upper case; only allocate a new string when it does not.
-  const c0 = command.charCodeAt(0);
-  if (c0 >= 97 && c0 <= 122) command = command.toUpperCase();
-  else if (command.length > 1 && command.charCodeAt(command.length - 1) >= 97) command = command.toUpperCase();
+  if (shape === COMMAND_HAS_LOWER) command = command.toUpperCase();
 
   const params: string[] = [];
   let hasTrailing = false;
@@ -115,7 +120,7 @@ export function parseLine(input: string): IrcMessage {
       break;
     }
     let next = raw.indexOf(' ', i);
-    if (next === -1 || next > end) next = end;
+    if (next === -1) next = end;
     params.push(raw.slice(i, next));
     i = skipSpaces(raw, next, end);
   }

@@ -53,20 +53,22 @@ export function escapeTagValue(value: string): string {
 export function parseTags(line: string, start: number, end: number): Tags {
   const tags: Tags = {};
   let i = start;
+  // The next `=` at or after i. Remembered across tags so that a run of valueless tags (`a;b;c`) does not
+  // rescan the rest of the line for each one: the scan stays linear in the line length.
+  let nextEq = -2;
   while (i < end) {
     let semi = line.indexOf(';', i);
     if (semi === -1 || semi > end) semi = end;
     if (semi > i) {
-      let eq = line.indexOf('=', i);
+      if (nextEq !== -1 && nextEq < i) nextEq = line.indexOf('=', i);
       let key: string;
       let value: string;
-      if (eq === -1 || eq > semi) {
+      if (nextEq === -1 || nextEq > semi) {
         key = line.slice(i, semi);
         value = '';
       } else {
-        key = line.slice(i, eq);
-        eq++;
-        value = eq === semi ? '' : line.slice(eq, semi);
+        key = line.slice(i, nextEq);
+        value = nextEq + 1 === semi ? '' : line.slice(nextEq + 1, semi);
         if (value.indexOf('\\') !== -1) value = unescapeTagValue(value);
       }
       if (key.length > 0) {

@@ -1,6 +1,7 @@
 // The `emotes` tag: `25:0-4,12-16/1902:6-10`. Positions count Unicode code points, inclusive.
 // Ids may contain `/` (real tag `emotes=80481_/3:7-14`), so entries are found by their `:<n>-<n>` range list,
 // not by a blind split on `/`. Out-of-range and inverted ranges from Twitch are clamped or skipped, never thrown.
+import type { PrivmsgEvent, UsernoticeEvent } from './events.js';
 
 export interface EmoteRange {
   id: string;
@@ -74,4 +75,20 @@ export function emotesInText(text: string, ranges: readonly EmoteRange[]): Emote
     out.push({ id: r.id, start: r.start, end, code: points.slice(r.start, end + 1).join('') });
   }
   return out;
+}
+
+/**
+ * The text an event's `emotes` positions index into. For a PRIVMSG /me it is the body after `\x01ACTION `;
+ * for a USERNOTICE /me Twitch counts from after the leading `\x01`, so `ACTION ` is part of it
+ * (real resub note `\x01ACTION Kappa …` carries `25:7-11`; twitchdev/issues#175).
+ */
+export function emoteText(event: PrivmsgEvent | UsernoticeEvent): string {
+  if (event.type === 'privmsg') return event.text;
+  if (event.text === null) return '';
+  return event.action ? 'ACTION ' + event.text : event.text;
+}
+
+/** The emotes of a PRIVMSG / USERNOTICE resolved against its text (parsed on demand, not on the hot path). */
+export function eventEmotes(event: PrivmsgEvent | UsernoticeEvent): EmoteOccurrence[] {
+  return emotesInText(emoteText(event), parseEmotes(event.irc.tags['emotes']));
 }

@@ -43,11 +43,21 @@ export interface PrivmsgEvent extends Base {
   msgType: string | null;
   firstMsg: boolean | null;
   returningChatter: boolean | null;
+  /** Power-up animation (`animation-id`, with msg-id `animated-message`), e.g. `simmer`. */
+  animationId: string | null;
   customRewardId: string | null;
+  /** Shared Chat: the original message's id (deduplicate across rooms by it) and room. */
   sourceId: string | null;
   sourceRoomId: string | null;
+  /** Shared Chat: true when the message was sent only to the source channel. */
+  sourceOnly: boolean | null;
+  /** Shared Chat: the sender's badges in the source room. */
+  sourceBadges: string | null;
+  sourceBadgeInfo: string | null;
+  /** The direct parent of a reply. */
   reply: { msgId: string; userId: string | null; login: string | null; displayName: string | null; body: string | null } | null;
-  thread: { msgId: string; userId: string | null; login: string | null } | null;
+  /** The top-level parent of a reply thread. */
+  thread: { msgId: string; userId: string | null; login: string | null; displayName: string | null } | null;
 }
 
 export interface UsernoticeEvent extends Base {
@@ -61,10 +71,15 @@ export interface UsernoticeEvent extends Base {
   /** The kind's `msg-param-*` fields by seed column name. */
   params: Record<string, FieldValue>;
   systemMsg: string | null;
-  /** The user's own message (resub note, announcement text), or null. */
+  /** The user's own message (resub note, announcement text), without a /me wrapper, or null. */
   text: string | null;
+  /** True when the user's message was a /me. Twitch then counts `emotes` positions from after the leading
+   *  `\x01` (so `ACTION ` is counted), unlike PRIVMSG: see `emoteText` in emotes.ts. */
+  action: boolean;
   sourceId: string | null;
   sourceRoomId: string | null;
+  sourceBadges: string | null;
+  sourceBadgeInfo: string | null;
 }
 
 export interface ClearchatEvent extends Base {

@@ -26,6 +26,7 @@ export function tagInt(tags: Tags, name: string): number | null {
   return parseIntStrict(v);
 }
 
+/** `-?[0-9]+` within the safe-integer range, else null (a value past 2^53 must not come back silently rounded). */
 export function parseIntStrict(v: string): number | null {
   let i = v.charCodeAt(0) === 45 ? 1 : 0;
   if (i === v.length || v.length - i > 16) return null;
@@ -33,7 +34,8 @@ export function parseIntStrict(v: string): number | null {
     const c = v.charCodeAt(i);
     if (c < 48 || c > 57) return null;
   }
-  return Number(v);
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : null;
 }
 
 /** `1`/`true` → true, `0`/`false` → false, absent or anything else → null. */

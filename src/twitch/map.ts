@@ -66,9 +66,13 @@ const privmsg: Builder = (m, base) => {
     msgType: tagStr(t, 'msg-id'),
     firstMsg: tagBool(t, 'first-msg'),
     returningChatter: tagBool(t, 'returning-chatter'),
+    animationId: tagStr(t, 'animation-id'),
     customRewardId: tagStr(t, 'custom-reward-id'),
     sourceId: tagStr(t, 'source-id'),
     sourceRoomId: tagStr(t, 'source-room-id'),
+    sourceOnly: tagBool(t, 'source-only'),
+    sourceBadges: tagStr(t, 'source-badges'),
+    sourceBadgeInfo: tagStr(t, 'source-badge-info'),
     reply: replyId === null ? null : {
       msgId: replyId,
       userId: tagStr(t, 'reply-parent-user-id'),
@@ -80,6 +84,7 @@ const privmsg: Builder = (m, base) => {
       msgId: threadId,
       userId: tagStr(t, 'reply-thread-parent-user-id'),
       login: tagStr(t, 'reply-thread-parent-user-login'),
+      displayName: tagStr(t, 'reply-thread-parent-display-name'),
     },
   };
 };
@@ -90,7 +95,8 @@ const usernotice: Builder = (m, base) => {
   const shared = rawMsgId === 'sharedchatnotice';
   const msgId = shared ? tagStr(t, 'source-msg-id') ?? rawMsgId : rawMsgId;
   const kind = noticeKind(msgId);
-  const text = trailing(m);
+  const trailingText = trailing(m);
+  const [text, action] = trailingText === null ? [null, false] : splitAction(trailingText);
   return {
     ...base,
     type: 'usernotice',
@@ -100,9 +106,12 @@ const usernotice: Builder = (m, base) => {
     kind,
     params: readFields(t, NOTICE_KINDS[kind]),
     systemMsg: tagStr(t, 'system-msg'),
-    text: text === null ? null : splitAction(text)[0],
+    text,
+    action,
     sourceId: tagStr(t, 'source-id'),
     sourceRoomId: tagStr(t, 'source-room-id'),
+    sourceBadges: tagStr(t, 'source-badges'),
+    sourceBadgeInfo: tagStr(t, 'source-badge-info'),
   };
 };
 
@@ -133,8 +142,6 @@ const membership = (type: 'join' | 'part'): Builder => (m, base) => ({
 
 const plain = (type: 'endofnames' | 'reconnect' | 'ping' | 'pong' | 'cap'): Builder => (_m, base) => ({ ...base, type });
 
-/** Where each command names its channel: usually params[0]; 353 has `<me> = #chan`, 366 `<me> #chan`. */
-const CHANNEL_PARAM: Readonly<Record<string, number>> = { '353': 2, '366': 1 };
 
 const COMMANDS: Readonly<Record<string, Builder>> = {
   PRIVMSG: privmsg,
@@ -193,11 +200,11 @@ const COMMANDS: Readonly<Record<string, Builder>> = {
   CAP: plain('cap'),
 };
 
-const CHANNEL_COMMANDS = new Set(['PRIVMSG', 'USERNOTICE', 'CLEARCHAT', 'CLEARMSG', 'ROOMSTATE', 'USERSTATE', 'NOTICE', 'HOSTTARGET', 'JOIN', 'PART', '353', '366']);
-
 function baseOf(m: IrcMessage): Base {
-  // The channel slot must hold a `#name`: a PRIVMSG to a user (`:jtv!… PRIVMSG someone`) names no channel.
-  const slot = CHANNEL_COMMANDS.has(m.command) ? m.params[CHANNEL_PARAM[m.command] ?? 0] : undefined;
+  // Commands name their channel in params[0]; 353 has `<me> = #chan`, 366 `<me> #chan`. Any command,
+  // known or not (legacy `MODE #chan +o user`), gets the channel when that slot holds a `#name`; a PRIVMSG
+  // to a user (`:jtv!… PRIVMSG someone`), `NOTICE *` or a numeric's `<me>` names none.
+  const slot = m.params[m.command === '353' ? 2 : m.command === '366' ? 1 : 0];
   return {
     irc: m,
     channel: slot !== undefined && slot.charCodeAt(0) === 35 ? normalizeChannel(slot) : null,

@@ -1,7 +1,7 @@
 // TwitchEvent → rows. One prepared statement per table, reused for every row; referenced users and rooms
 // are upserted first (cached, so a chatty user costs one upsert, not one per message).
 import type { Database, Statement } from 'better-sqlite3';
-import type { ChatUser, PrivmsgEvent, TwitchEvent, UsernoticeEvent } from '../../twitch/events.js';
+import type { PrivmsgEvent, TwitchEvent, UsernoticeEvent } from '../../twitch/events.js';
 import { badgeVersion } from '../../twitch/badges.js';
 import { NOTICE_KINDS, type NoticeKind } from '../../twitch/usernotice.js';
 import type { FieldValue } from '../../twitch/fields.js';
@@ -24,9 +24,6 @@ const sqlValue = (v: FieldValue): unknown => (typeof v === 'boolean' ? (v ? 1 : 
 /** Stand-in ids for lines that carry no Twitch id (see schema.ts). */
 export function roomIdOf(event: TwitchEvent): string | null {
   return event.roomId ?? event.channel;
-}
-function userIdOf(user: ChatUser): string | null {
-  return user.userId ?? (user.login ? '@' + user.login : null);
 }
 
 export class EventRows {
@@ -123,7 +120,7 @@ export class EventRows {
     return changes > 0;
   }
 
-  private seen(event: PrivmsgEvent | UsernoticeEvent, roomId: unknown, timestamp: number, rows: Record<string, number>): string | null {
+  private seen(event: PrivmsgEvent | UsernoticeEvent, roomId: unknown, timestamp: number): string | null {
     const userId = this.refs.user(event.user);
     if (userId !== null && typeof roomId === 'string' && event.channel !== null) {
       const badges = event.user.badges;
@@ -141,7 +138,7 @@ export class EventRows {
   }
 
   private writePrivmsg(e: PrivmsgEvent, base: Row, rows: Record<string, number>): boolean {
-    const userId = this.seen(e, base['room_id'], base['timestamp'] as number, rows);
+    const userId = this.seen(e, base['room_id'], base['timestamp'] as number);
     const t = e.irc.tags;
     const result = this.privmsg.run({
       ...base,
@@ -178,7 +175,7 @@ export class EventRows {
   }
 
   private writeUsernotice(e: UsernoticeEvent, base: Row, rows: Record<string, number>): boolean {
-    const userId = this.seen(e, base['room_id'], base['timestamp'] as number, rows);
+    const userId = this.seen(e, base['room_id'], base['timestamp'] as number);
     const target = this.notices[e.kind];
     const row: Row = {
       ...base,
