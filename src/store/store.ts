@@ -1,6 +1,7 @@
 // The store interface: the only thing outside store/ may know about storage.
 // Async because a PostgreSQL backend sits behind the same interface; SQLite resolves at once.
 import type { TwitchEvent } from '../twitch/events.js';
+import type { StoreReader } from './query.js';
 
 /** One received line, parsed, with our own receive time. */
 export interface ReceivedEvent {
@@ -45,7 +46,8 @@ export interface StoreStatus {
   lastReceivedMs: number | null;
 }
 
-export interface Store {
+/** Writes, status, and the reads of query.ts (list). */
+export interface Store extends StoreReader {
   /** Writes a batch in one transaction. Idempotent by Twitch message id. */
   write(batch: readonly ReceivedEvent[]): Promise<WriteResult>;
   recordGap(gap: Gap): Promise<void>;

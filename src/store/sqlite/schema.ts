@@ -76,17 +76,17 @@ CREATE TABLE user_in_room (
 ) WITHOUT ROWID;
 CREATE INDEX user_in_room_room ON user_in_room(room_id, timestamp);
 
--- Every received line, exactly as received, so anything can be re-parsed later.
-CREATE TABLE raw (
+-- Every received line, exactly as received, so anything can be re-parsed later: zlib-compressed blocks,
+-- one per written batch (format in raw-archive.ts). raw_id on event rows = block id * 65536 + index.
+CREATE TABLE raw_block (
   id INTEGER PRIMARY KEY,
-  received_ms INTEGER NOT NULL,
-  room_id TEXT,
-  command TEXT NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  count INTEGER NOT NULL,
   malformed INTEGER NOT NULL DEFAULT 0,
-  line TEXT NOT NULL
+  data BLOB NOT NULL
 );
-CREATE INDEX raw_room_time ON raw(room_id, received_ms);
-CREATE INDEX raw_time ON raw(received_ms);
+CREATE INDEX raw_block_time ON raw_block(first_ms, last_ms);
 
 CREATE TABLE privmsg (${EVENT},
   user_id TEXT REFERENCES user(user_id),
@@ -280,7 +280,7 @@ export const MIGRATIONS: readonly string[] = [V1];
 
 /** Tables a status report counts, in display order. */
 export const COUNTED_TABLES = [
-  'raw', 'privmsg', 'user', 'room', 'user_in_room', 'bits', 'announcement', 'subscription', 'subgift',
+  'raw_block', 'privmsg', 'user', 'room', 'user_in_room', 'bits', 'announcement', 'subscription', 'subgift',
   'submysterygift', 'bitsbadgetier', 'raid', 'viewermilestone', 'payforward', 'paidupgrade', 'onetapgift',
   'usernotice', 'roomstate', 'roomstate_change', 'userlist', 'clearchat', 'clearmsg', 'notice', 'whisper', 'gap',
 ] as const;

@@ -4,8 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { ChannelState, Gap, ReceivedEvent, Store, StoreStatus, WriteResult } from '../store.js';
+import type { ListQuery, Page } from '../query.js';
 import { EventRows } from './event-rows.js';
+import { encodeBlock, LINES_PER_BLOCK_MAX, RawReader, rawIdOf, type EncodedBlock } from './raw-archive.js';
 import { COUNTED_TABLES, MIGRATIONS } from './schema.js';
+import { listRows } from './query.js';
 
 export interface SqliteStoreOptions {
   /** Maintain the full-text index of messages (costs ingest speed; on by default). */
@@ -34,31 +37,49 @@ function migrate(db: Database, path: string): void {
 }
 
 export class SqliteStore implements Store {
+  readonly raw: RawReader;
   private readonly rows: EventRows | null;
-  private readonly writeBatch: ((batch: readonly ReceivedEvent[]) => WriteResult) | null;
+  private readonly writeBatch: ((batch: readonly ReceivedEvent[], block: EncodedBlock) => WriteResult) | null;
 
   constructor(readonly db: Database, readonly path: string, options: SqliteStoreOptions = {}) {
+    this.raw = new RawReader(db);
     if (options.readonly) {
       this.rows = null;
       this.writeBatch = null;
       return;
     }
     const rows = new EventRows(db, options.search ?? true);
+    const insertBlock = db.prepare('INSERT INTO raw_block (first_ms, last_ms, count, malformed, data) VALUES (?, ?, ?, ?, ?)');
     this.rows = rows;
-    this.writeBatch = db.transaction((batch: readonly ReceivedEvent[]): WriteResult => {
+    this.writeBatch = db.transaction((batch: readonly ReceivedEvent[], block: EncodedBlock): WriteResult => {
       const result: WriteResult = { lines: batch.length, rows: {}, duplicates: 0, malformed: 0 };
-      for (const { event, receivedMs } of batch) {
-        if (event.type === 'malformed') result.malformed++;
-        if (!rows.write(event, receivedMs, result.rows) && event.id !== null) result.duplicates++;
+      for (const { event } of batch) if (event.type === 'malformed') result.malformed++;
+      const blockId = Number(insertBlock.run(block.firstMs, block.lastMs, block.count, result.malformed, block.data).lastInsertRowid);
+      result.rows['raw'] = batch.length;
+      for (let i = 0; i < batch.length; i++) {
+        const { event, receivedMs } = batch[i]!;
+        if (!rows.write(event, receivedMs, rawIdOf(blockId, i), result.rows) && event.id !== null) result.duplicates++;
       }
       return result;
     });
   }
 
   async write(batch: readonly ReceivedEvent[]): Promise<WriteResult> {
-    if (this.writeBatch === null) throw new SqliteStoreError(`${this.path}: opened read-only`, this.path);
+    const writeBatch = this.writeBatch;
+    if (writeBatch === null) throw new SqliteStoreError(`${this.path}: opened read-only`, this.path);
+    if (batch.length === 0) return { lines: 0, rows: {}, duplicates: 0, malformed: 0 };
+    if (batch.length > LINES_PER_BLOCK_MAX) {
+      const results: WriteResult[] = [];
+      for (let i = 0; i < batch.length; i += LINES_PER_BLOCK_MAX) results.push(await this.write(batch.slice(i, i + LINES_PER_BLOCK_MAX)));
+      return results.reduce((a, b) => {
+        for (const t in b.rows) a.rows[t] = (a.rows[t] ?? 0) + b.rows[t]!;
+        return { lines: a.lines + b.lines, rows: a.rows, duplicates: a.duplicates + b.duplicates, malformed: a.malformed + b.malformed };
+      });
+    }
+    // Compression runs on the thread pool while this thread goes on reading and parsing.
+    const block = await encodeBlock(batch.map((item) => item.event.irc.raw), batch.map((item) => item.receivedMs));
     try {
-      return this.writeBatch(batch);
+      return writeBatch(batch, block);
     } catch (err) {
       this.rows?.forgetCachedReferences();
       throw err;
@@ -89,8 +110,11 @@ export class SqliteStore implements Store {
     const lastGaps = (this.db.prepare('SELECT start_ms, end_ms, channels, reason FROM gap ORDER BY start_ms DESC LIMIT 5').all() as
       { start_ms: number; end_ms: number | null; channels: string; reason: string }[])
       .map((r) => ({ startMs: r.start_ms, endMs: r.end_ms, channels: JSON.parse(r.channels) as string[], reason: r.reason }));
-    const last = this.db.prepare('SELECT received_ms FROM raw ORDER BY id DESC LIMIT 1').get() as { received_ms: number } | undefined;
-    return { tables, channels, lastGaps, lastReceivedMs: last?.received_ms ?? null };
+    const raw = this.db.prepare('SELECT coalesce(sum(count), 0) AS lines, coalesce(sum(malformed), 0) AS malformed, max(last_ms) AS last FROM raw_block').get() as
+      { lines: number; malformed: number; last: number | null };
+    tables['raw'] = raw.lines;
+    tables['raw_malformed'] = raw.malformed;
+    return { tables, channels, lastGaps, lastReceivedMs: raw.last };
   }
 
   /** Whether a file with this content hash was imported completely before. */
@@ -100,6 +124,10 @@ export class SqliteStore implements Store {
 
   markImported(sha256: string, path: string, lines: number): void {
     this.db.prepare('INSERT OR REPLACE INTO import (sha256, path, lines, completed_ms) VALUES (?, ?, ?, ?)').run(sha256, path, lines, Date.now());
+  }
+
+  async list(query: ListQuery): Promise<Page> {
+    return listRows(this.db, query);
   }
 
   async ping(): Promise<boolean> {

@@ -1,0 +1,211 @@
+// ListQuery → SQL → Page. Names are resolved to ids first (indexed lookups on room/user), then each
+// (room id, user id) pair is one keyset query served by an index in (timestamp, serial) order. Several ids
+// (a room recorded under its Twitch id and, from old logs, under a `#login` stand-in) are merged here, not
+// with `IN (...)`, which would make SQLite sort every matching row before applying LIMIT.
+import type { Database, Statement } from 'better-sqlite3';
+import { QueryError, RESOURCES, type Cursor, type ListQuery, type Page, type Row, type RowValue } from '../query.js';
+import { LISTINGS, USERS, USERS_IN_ROOM, type Listing } from './listings.js';
+
+type Raw = Record<string, unknown>;
+
+const statements = new WeakMap<Database, Map<string, Statement>>();
+
+function prepare(db: Database, sql: string): Statement {
+  let cache = statements.get(db);
+  if (cache === undefined) statements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (statement === undefined) cache.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}
+
+/** Words → an FTS5 query of quoted phrases (all required), so no input is FTS5 syntax; `word*` keeps a prefix match. */
+export function ftsQuery(text: string): string {
+  return text.split(/\s+/).filter((w) => w !== '').map((word) => {
+    const prefix = word.length > 1 && word.endsWith('*');
+    const body = (prefix ? word.slice(0, -1) : word).replaceAll('"', '""');
+    return `"${body}"${prefix ? '*' : ''}`;
+  }).join(' ');
+}
+
+function normalizeRoomName(name: string): string {
+  return '#' + name.replace(/^#/, '').toLowerCase();
+}
+
+/** Room filter → the values to compare (ids, or `#login` names for name-keyed tables); null = no filter. */
+function resolveRoom(db: Database, listing: Listing, room: ListQuery['room']): string[] | null {
+  if (room === undefined) return null;
+  if (listing.roomName !== undefined) {
+    if ('name' in room) return [normalizeRoomName(room.name)];
+    return (prepare(db, 'SELECT room_name FROM room WHERE room_id = ?').all(room.id) as { room_name: string }[]).map((r) => r.room_name);
+  }
+  if ('name' in room) {
+    return (prepare(db, 'SELECT room_id FROM room WHERE room_name = ?').all(normalizeRoomName(room.name)) as { room_id: string }[]).map((r) => r.room_id);
+  }
+  // Lines without a room-id tag (JOIN/PART, old logs) are stored under the stand-in id `#login`.
+  const standIns = prepare(db, `SELECT s.room_id FROM room x JOIN room s ON s.room_id = x.room_name WHERE x.room_id = ?`).all(room.id) as { room_id: string }[];
+  return [room.id, ...standIns.map((r) => r.room_id).filter((id) => id !== room.id)];
+}
+
+interface UserFilter {
+  column: string;
+  values: string[];
+}
+
+/** User filter → the column to compare and its values (ids or logins); null = no filter. */
+function resolveUser(db: Database, listing: Listing, user: ListQuery['user']): UserFilter | null {
+  if (user === undefined) return null;
+  if ('login' in user) {
+    const login = user.login.toLowerCase();
+    if (listing.userLogin !== undefined) return { column: listing.userLogin, values: [login] };
+    const ids = prepare(db, 'SELECT user_id FROM user WHERE login = ?').all(login) as { user_id: string }[];
+    return { column: listing.userId!, values: ids.map((r) => r.user_id) };
+  }
+  if (listing.userId !== undefined) {
+    // Lines without a user-id tag (old logs) are stored under the stand-in id `@login`.
+    const standIns = prepare(db, `SELECT s.user_id FROM user x JOIN user s ON s.user_id = '@' || x.login WHERE x.user_id = ? AND x.login <> ''`).all(user.id) as { user_id: string }[];
+    return { column: listing.userId, values: [user.id, ...standIns.map((r) => r.user_id).filter((id) => id !== user.id)] };
+  }
+  const logins = prepare(db, `SELECT login FROM user WHERE user_id = ? AND login <> ''`).all(user.id) as { login: string }[];
+  return { column: listing.userLogin!, values: logins.map((r) => r.login) };
+}
+
+function listingFor(query: ListQuery): Listing {
+  if (query.resource === 'user') return query.room === undefined ? USERS : USERS_IN_ROOM;
+  return LISTINGS[query.resource];
+}
+
+function checkFilters(query: ListQuery, listing: Listing): void {
+  const spec = RESOURCES[query.resource];
+  const refuse = (parameter: string, what: string) => {
+    throw new QueryError(`${query.resource} cannot be filtered by ${what}`, parameter);
+  };
+  if (query.room !== undefined && !spec.filters.room) refuse('room', 'room');
+  if (query.user !== undefined && !spec.filters.user) refuse('user', 'user');
+  if ((query.fromMs !== undefined || query.toMs !== undefined) && !spec.filters.dates) refuse('dates', 'date');
+  if (query.text !== undefined && !spec.filters.text) refuse('text', 'text');
+  if (query.withRawLine && listing.rawId === undefined) refuse('format', 'raw line');
+  if (query.after !== undefined) {
+    const [time, tie] = query.after;
+    if (!Number.isSafeInteger(time) || (listing.textTie ? typeof tie !== 'string' : !Number.isSafeInteger(tie))) {
+      throw new QueryError('the cursor belongs to a different listing', 'cursor');
+    }
+  }
+}
+
+function buildSql(listing: Listing, query: ListQuery, hasRoom: boolean, user: UserFilter | null): string {
+  const [time, tie] = listing.key;
+  const fields = Object.entries(listing.select).map(([name, expr]) => `${expr} AS "${name}"`);
+  fields.push(`${time} AS _k`, `${tie} AS _t`);
+  let from = listing.from;
+  if (query.withRawLine) {
+    fields.push('w.line AS raw_line');
+    from += ` LEFT JOIN raw w ON w.id = ${listing.rawId}`;
+  }
+  const where: string[] = [];
+  if (hasRoom) where.push(listing.roomName ?? `${listing.roomId} = ?`);
+  if (user !== null) where.push(`${user.column} = ?`);
+  if (query.fromMs !== undefined) where.push(`${listing.fromTime ?? time} >= @fromMs`);
+  if (query.toMs !== undefined) where.push(`${listing.toTime ?? time} < @toMs`);
+  if (query.text !== undefined) where.push(listing.text!.replace('?', '@text'));
+  const desc = query.order === 'desc';
+  if (query.after !== undefined) {
+    // Written as a range on the time column plus a tie check, so the index range does the work.
+    const cmp = desc ? '<' : '>';
+    where.push(`${time} ${cmp}= @afterTime AND (${time} ${cmp} @afterTime OR ${tie} ${cmp} @afterTie)`);
+  }
+  const dir = desc ? 'DESC' : 'ASC';
+  return `SELECT ${fields.join(', ')} FROM ${from}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${time} ${dir}, ${tie} ${dir} LIMIT @limit OFFSET @offset`;
+}
+
+interface Prepared {
+  statement: Statement;
+  /** Positional binds (room value, user value) of each statement run; empty when a filter matches nothing. */
+  pairs: string[][];
+  named: Record<string, unknown>;
+}
+
+function prepareList(db: Database, query: ListQuery): Prepared {
+  const listing = listingFor(query);
+  checkFilters(query, listing);
+  const rooms = resolveRoom(db, listing, query.room);
+  const user = resolveUser(db, listing, query.user);
+  const statement = prepare(db, buildSql(listing, query, rooms !== null, user));
+  const pairs: string[][] = [];
+  for (const room of rooms ?? [null]) {
+    for (const value of user?.values ?? [null]) pairs.push([room, value].filter((v): v is string => v !== null));
+  }
+  const named: Record<string, unknown> = { limit: query.limit + 1, offset: query.offset ?? 0 };
+  if (query.fromMs !== undefined) named['fromMs'] = query.fromMs;
+  if (query.toMs !== undefined) named['toMs'] = query.toMs;
+  if (query.text !== undefined) named['text'] = ftsQuery(query.text);
+  if (query.after !== undefined) {
+    named['afterTime'] = query.after[0];
+    named['afterTie'] = query.after[1];
+  }
+  return { statement, pairs, named };
+}
+
+/** EXPLAIN QUERY PLAN of the statement a query runs (its first room/user pair), one detail line per step. */
+export function explainList(db: Database, query: ListQuery): string[] {
+  const { statement, pairs, named } = prepareList(db, query);
+  const binds = pairs[0] ?? [];
+  const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(...binds, named) as { detail: string }[];
+  return plan.map((step) => step.detail);
+}
+
+function converter(query: ListQuery, withRawLine: boolean): (raw: Raw) => Row {
+  const fields = Object.entries(RESOURCES[query.resource].fields as Record<string, string>);
+  return (raw) => {
+    const row: Row = {};
+    for (const [name, type] of fields) {
+      const value = raw[name] as RowValue;
+      if (value === null || value === undefined) row[name] = null;
+      else if (type === 'boolean') row[name] = value !== 0;
+      else if (type === 'json') row[name] = parseJson(value as string);
+      else row[name] = value;
+    }
+    if (withRawLine) row['raw_line'] = (raw['raw_line'] as string | null) ?? null;
+    return row;
+  };
+}
+
+function parseJson(text: string): RowValue {
+  try {
+    return JSON.parse(text) as RowValue;
+  } catch {
+    // Stored by us as JSON; if something else wrote the column, the text itself is still the data.
+    return text;
+  }
+}
+
+function compareKeys(a: Raw, b: Raw): number {
+  const ka = a['_k'] as number;
+  const kb = b['_k'] as number;
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  const ta = a['_t'] as number | string;
+  const tb = b['_t'] as number | string;
+  return ta === tb ? 0 : ta < tb ? -1 : 1;
+}
+
+/** Runs a ListQuery against an open database. */
+export function listRows(db: Database, query: ListQuery): Page {
+  const { statement, pairs, named } = prepareList(db, query);
+  let raws: Raw[];
+  if (pairs.length === 0) return { rows: [], next: null };
+  if (pairs.length === 1) {
+    raws = statement.all(...pairs[0]!, named) as Raw[];
+  } else {
+    // Each id's best offset+limit+1 rows hold the merged page's rows.
+    const offset = query.offset ?? 0;
+    const perPair = { ...named, limit: offset + query.limit + 1, offset: 0 };
+    const merged: Raw[] = [];
+    for (const pair of pairs) merged.push(...(statement.all(...pair, perPair) as Raw[]));
+    merged.sort(query.order === 'desc' ? (a, b) => compareKeys(b, a) : compareKeys);
+    raws = merged.slice(offset, offset + query.limit + 1);
+  }
+  const more = raws.length > query.limit;
+  if (more) raws.length = query.limit;
+  const last = raws[raws.length - 1];
+  const next: Cursor | null = more && last !== undefined ? [last['_k'] as number, last['_t'] as number | string] : null;
+  return { rows: raws.map(converter(query, query.withRawLine === true)), next };
+}
