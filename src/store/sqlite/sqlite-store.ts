@@ -39,6 +39,7 @@ function migrate(db: Database, path: string): void {
 export class SqliteStore implements Store {
   readonly raw: RawReader;
   private readonly rows: EventRows | null;
+  private reader: Database | null = null;
   private readonly writeBatch: ((batch: readonly ReceivedEvent[], block: EncodedBlock) => WriteResult) | null;
 
   constructor(readonly db: Database, readonly path: string, options: SqliteStoreOptions = {}) {
@@ -84,6 +85,18 @@ export class SqliteStore implements Store {
       this.rows?.forgetCachedReferences();
       throw err;
     }
+  }
+
+  /**
+   * A second, read-only connection for queries: better-sqlite3 allows no other statement on a connection while
+   * an iterator is open, so streamed exports must not share the writer's. In WAL mode it never blocks the writer.
+   */
+  get readDb(): Database {
+    if (this.reader === null) {
+      this.reader = this.path === ':memory:' || this.db.readonly ? this.db : new BetterSqlite3(this.path, { readonly: true, fileMustExist: true });
+      if (this.reader !== this.db) this.reader.pragma('busy_timeout = 5000');
+    }
+    return this.reader;
   }
 
   async recordGap(gap: Gap): Promise<void> {
@@ -139,6 +152,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.reader !== null && this.reader !== this.db && this.reader.open) this.reader.close();
     if (!this.db.open) return;
     if (!this.db.readonly) this.db.pragma('optimize');
     this.db.close();
