@@ -37,13 +37,12 @@ function migrate(db: Database, path: string): void {
 }
 
 export class SqliteStore implements Store {
-  readonly raw: RawReader;
+  private rawReader: RawReader | null = null;
   private readonly rows: EventRows | null;
   private reader: Database | null = null;
   private readonly writeBatch: ((batch: readonly ReceivedEvent[], block: EncodedBlock) => WriteResult) | null;
 
   constructor(readonly db: Database, readonly path: string, options: SqliteStoreOptions = {}) {
-    this.raw = new RawReader(db);
     if (options.readonly) {
       this.rows = null;
       this.writeBatch = null;
@@ -99,6 +98,12 @@ export class SqliteStore implements Store {
     return this.reader;
   }
 
+  /** Reads archived lines back (on the read connection). */
+  get raw(): RawReader {
+    this.rawReader ??= new RawReader(this.readDb);
+    return this.rawReader;
+  }
+
   async recordGap(gap: Gap): Promise<void> {
     this.db.prepare('INSERT INTO gap (start_ms, end_ms, channels, reason) VALUES (?, ?, ?, ?)')
       .run(gap.startMs, gap.endMs, JSON.stringify(gap.channels), gap.reason);
@@ -140,7 +145,7 @@ export class SqliteStore implements Store {
   }
 
   async list(query: ListQuery): Promise<Page> {
-    return listRows(this.db, query);
+    return listRows(this.db, this.raw, query);
   }
 
   async ping(): Promise<boolean> {
