@@ -18,11 +18,11 @@ export function formatPrefix(prefix: IrcPrefix): string {
   return out;
 }
 
+/** An empty value is written `key=`, the way Twitch sends it (both forms parse to ""). */
 export function formatTags(tags: Tags): string {
   let out = '';
   for (const key in tags) {
-    const value = tags[key]!;
-    out += (out === '' ? '' : ';') + key + (value === '' ? '' : '=' + escapeTagValue(value));
+    out += (out === '' ? '' : ';') + key + '=' + escapeTagValue(tags[key]!);
   }
   return out;
 }

@@ -37,13 +37,18 @@ function isRangeList(s: string): boolean {
 export function parseEmotes(tag: string | null | undefined): EmoteRange[] {
   if (!tag) return [];
   const out: EmoteRange[] = [];
-  // Walk `/`-separated pieces; a piece whose text after the last `:` is not a range list belongs to the next id.
+  // Walk `/`-separated pieces; a piece without `:` is the start of an id that contains `/` and belongs to the
+  // next piece. A piece with `:` but no valid range list (`25:04`) is skipped on its own.
   let idPrefix = '';
   for (const piece of tag.split('/')) {
     const colon = piece.lastIndexOf(':');
-    const ranges = colon === -1 ? '' : piece.slice(colon + 1);
-    if (colon === -1 || !isRangeList(ranges)) {
+    if (colon === -1) {
       idPrefix += piece + '/';
+      continue;
+    }
+    const ranges = piece.slice(colon + 1);
+    if (!isRangeList(ranges)) {
+      idPrefix = '';
       continue;
     }
     const id = idPrefix + piece.slice(0, colon);
