@@ -98,10 +98,11 @@ export const RESOURCES = {
     filters: { room: false, user: true, dates: true, text: false },
     rawLine: true,
   },
+  /** The raw archive: every received line, in arrival order. Lines are stored compressed by time, not by room. */
   raw: {
-    fields: { id: 'integer', timestamp: 'timestamp', room_id: 'string', room_name: 'string', command: 'string', malformed: 'boolean', line: 'string' },
-    filters: ROOM_ONLY,
-    rawLine: true,
+    fields: { id: 'integer', timestamp: 'timestamp', line: 'string' },
+    filters: { room: false, user: false, dates: true, text: false },
+    rawLine: false,
   },
   gap: {
     fields: { id: 'integer', timestamp: 'timestamp', end_timestamp: 'timestamp', channels: 'json', reason: 'string' },
@@ -156,7 +157,7 @@ export interface ListQuery {
   offset?: number;
   /** Continue after this position (from a previous page's `next`). */
   after?: Cursor;
-  /** Add the original IRC line as `raw_line` (resources with `rawLine`). */
+  /** Add the original IRC line as `raw_line` (resources with `rawLine`; `raw` rows are lines already). */
   withRawLine?: boolean;
 }
 

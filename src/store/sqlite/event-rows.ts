@@ -93,7 +93,8 @@ export class EventRows {
         if (roomId === null) return true;
         const m = event.modes;
         const modes = [bit(m.emote_only), m.followers_only, bit(m.r9k), m.slow, bit(m.subs_only)];
-        this.roomstate.run(ts, roomId, ...modes);
+        // better-sqlite3 binds `?NNN` parameters by name: an object keyed 1..7, not positional arguments.
+        this.roomstate.run({ 1: ts, 2: roomId, 3: modes[0], 4: modes[1], 5: modes[2], 6: modes[3], 7: modes[4] });
         return this.count(rows, 'roomstate_change', this.roomstateChange.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, ...modes).changes);
       }
       case 'join':

@@ -22,7 +22,7 @@ export interface Listing {
   /** Columns date bounds apply to (default: the sort key's time). */
   fromTime?: string;
   toTime?: string;
-  /** Expression giving the raw.id of a row's original line. */
+  /** Expression giving the raw archive id of a row's original line (raw-archive.ts). */
   rawId?: string;
   /** Condition with one `?` bound to a full-text query. */
   text?: string;
@@ -58,7 +58,7 @@ const CHATTER = { id: 't.user_id' };
 /** USERNOTICE tables keep the display name the line carried; the user table has the latest. */
 const NOTICE = { display_name: 'coalesce(t.display_name, u.display_name)' };
 
-export const LISTINGS: Readonly<Record<Exclude<Resource, 'user'>, Listing>> = {
+export const LISTINGS: Readonly<Record<Exclude<Resource, 'user' | 'raw'>, Listing>> = {
   privmsg: { ...event('privmsg', 'privmsg', CHATTER), text: 't.serial IN (SELECT rowid FROM privmsg_fts WHERE privmsg_fts MATCH ?)' },
   bits: event('bits', 'bits', CHATTER, { msg_content: '(SELECT p.msg_content FROM privmsg p WHERE p.message_id = t.message_id)' }),
   announcement: event('announcement', 'announcement', CHATTER, NOTICE),
@@ -84,13 +84,6 @@ export const LISTINGS: Readonly<Record<Exclude<Resource, 'user'>, Listing>> = {
     select: selectAll('roomstate', { room_name: 'r.room_name' }),
     key: ['t.timestamp', 't.rowid'],
     roomId: 't.room_id',
-  },
-  raw: {
-    from: `raw t ${ROOM_JOIN}`,
-    select: selectAll('raw', { timestamp: 't.received_ms', room_name: 'r.room_name' }),
-    key: ['t.received_ms', 't.id'],
-    roomId: 't.room_id',
-    rawId: 't.id',
   },
   // A gap matches a date range it overlaps; an open gap (end_ms null) lasts until now.
   gap: {

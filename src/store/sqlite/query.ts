@@ -5,6 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { QueryError, RESOURCES, type Cursor, type ListQuery, type Page, type Row, type RowValue } from '../query.js';
 import { LISTINGS, USERS, USERS_IN_ROOM, type Listing } from './listings.js';
+import type { RawLine, RawReader } from './raw-archive.js';
 
 type Raw = Record<string, unknown>;
 
@@ -71,6 +72,7 @@ function resolveUser(db: Database, listing: Listing, user: ListQuery['user']): U
 
 function listingFor(query: ListQuery): Listing {
   if (query.resource === 'user') return query.room === undefined ? USERS : USERS_IN_ROOM;
+  if (query.resource === 'raw') throw new Error('raw lines are listed by listRaw');
   return LISTINGS[query.resource];
 }
 
@@ -96,11 +98,7 @@ function buildSql(listing: Listing, query: ListQuery, hasRoom: boolean, user: Us
   const [time, tie] = listing.key;
   const fields = Object.entries(listing.select).map(([name, expr]) => `${expr} AS "${name}"`);
   fields.push(`${time} AS _k`, `${tie} AS _t`);
-  let from = listing.from;
-  if (query.withRawLine) {
-    fields.push('w.line AS raw_line');
-    from += ` LEFT JOIN raw w ON w.id = ${listing.rawId}`;
-  }
+  if (query.withRawLine) fields.push(`${listing.rawId} AS _r`);
   const where: string[] = [];
   if (hasRoom) where.push(listing.roomName ?? `${listing.roomId} = ?`);
   if (user !== null) where.push(`${user.column} = ?`);
@@ -114,13 +112,15 @@ function buildSql(listing: Listing, query: ListQuery, hasRoom: boolean, user: Us
     where.push(`${time} ${cmp}= @afterTime AND (${time} ${cmp} @afterTime OR ${tie} ${cmp} @afterTie)`);
   }
   const dir = desc ? 'DESC' : 'ASC';
-  return `SELECT ${fields.join(', ')} FROM ${from}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${time} ${dir}, ${tie} ${dir} LIMIT @limit OFFSET @offset`;
+  return `SELECT ${fields.join(', ')} FROM ${listing.from}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${time} ${dir}, ${tie} ${dir} LIMIT @limit OFFSET @offset`;
 }
 
 interface Prepared {
   statement: Statement;
   /** Positional binds (room value, user value) of each statement run; empty when a filter matches nothing. */
   pairs: string[][];
+  /** Positional parameters the statement takes (0, 1 or 2). */
+  arity: number;
   named: Record<string, unknown>;
 }
 
@@ -142,18 +142,19 @@ function prepareList(db: Database, query: ListQuery): Prepared {
     named['afterTime'] = query.after[0];
     named['afterTie'] = query.after[1];
   }
-  return { statement, pairs, named };
+  return { statement, pairs, arity: (rooms === null ? 0 : 1) + (user === null ? 0 : 1), named };
 }
 
 /** EXPLAIN QUERY PLAN of the statement a query runs (its first room/user pair), one detail line per step. */
 export function explainList(db: Database, query: ListQuery): string[] {
-  const { statement, pairs, named } = prepareList(db, query);
-  const binds = pairs[0] ?? [];
+  const { statement, pairs, arity, named } = prepareList(db, query);
+  // A filter that matches nothing runs no statement; the plan is the same for any value.
+  const binds = pairs[0] ?? new Array<string>(arity).fill('');
   const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(...binds, named) as { detail: string }[];
   return plan.map((step) => step.detail);
 }
 
-function converter(query: ListQuery, withRawLine: boolean): (raw: Raw) => Row {
+function converter(query: ListQuery, lines: Map<number, RawLine> | null): (raw: Raw) => Row {
   const fields = Object.entries(RESOURCES[query.resource].fields as Record<string, string>);
   return (raw) => {
     const row: Row = {};
@@ -164,7 +165,7 @@ function converter(query: ListQuery, withRawLine: boolean): (raw: Raw) => Row {
       else if (type === 'json') row[name] = parseJson(value as string);
       else row[name] = value;
     }
-    if (withRawLine) row['raw_line'] = (raw['raw_line'] as string | null) ?? null;
+    if (lines !== null) row['raw_line'] = lines.get(raw['_r'] as number)?.line ?? null;
     return row;
   };
 }
@@ -187,8 +188,9 @@ function compareKeys(a: Raw, b: Raw): number {
   return ta === tb ? 0 : ta < tb ? -1 : 1;
 }
 
-/** Runs a ListQuery against an open database. */
-export function listRows(db: Database, query: ListQuery): Page {
+/** Runs a ListQuery against an open database; `raw` reads the archived lines. */
+export function listRows(db: Database, raw: RawReader, query: ListQuery): Page {
+  if (query.resource === 'raw') return listRaw(raw, query);
   const { statement, pairs, named } = prepareList(db, query);
   let raws: Raw[];
   if (pairs.length === 0) return { rows: [], next: null };
@@ -207,5 +209,43 @@ export function listRows(db: Database, query: ListQuery): Page {
   if (more) raws.length = query.limit;
   const last = raws[raws.length - 1];
   const next: Cursor | null = more && last !== undefined ? [last['_k'] as number, last['_t'] as number | string] : null;
-  return { rows: raws.map(converter(query, query.withRawLine === true)), next };
+  const lines = query.withRawLine ? raw.lines(raws.map((r) => r['_r'] as number)) : null;
+  return { rows: raws.map(converter(query, lines)), next };
+}
+
+/** The raw archive in arrival order (line ids grow with arrival); the cursor is [line id, line id]. */
+function listRaw(raw: RawReader, query: ListQuery): Page {
+  if (query.room !== undefined || query.user !== undefined || query.text !== undefined) {
+    throw new QueryError('raw lines can be filtered by date only', query.room ? 'room' : query.user ? 'user' : 'text');
+  }
+  const after = query.after;
+  if (after !== undefined && (!Number.isSafeInteger(after[0]) || after[0] !== after[1])) {
+    throw new QueryError('the cursor belongs to a different listing', 'cursor');
+  }
+  const lines = raw.scan({
+    startMs: query.fromMs ?? null,
+    endMs: query.toMs === undefined ? null : query.toMs - 1,
+    order: query.order,
+    afterId: after === undefined ? null : after[0],
+  });
+  const rows: Row[] = [];
+  let skip = query.offset ?? 0;
+  let more = false;
+  try {
+    for (const line of lines) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      if (rows.length === query.limit) {
+        more = true;
+        break;
+      }
+      rows.push({ id: line.id, timestamp: line.receivedMs, line: line.line });
+    }
+  } finally {
+    lines.return(undefined);
+  }
+  const last = rows[rows.length - 1];
+  return { rows, next: more && last !== undefined ? [last['id'] as number, last['id'] as number] : null };
 }

@@ -275,8 +275,14 @@ CREATE TABLE import (
 );
 `;
 
+// The API's user-name filter on bans compares the banned login (a banned user may never have chatted, so
+// resolving the login through the user table would miss them).
+const V2 = `
+CREATE INDEX clearchat_target_login ON clearchat(target_login, timestamp);
+`;
+
 /** Migration n brings the schema from user_version n to n + 1. Append only; never edit a released one. */
-export const MIGRATIONS: readonly string[] = [V1];
+export const MIGRATIONS: readonly string[] = [V1, V2];
 
 /** Tables a status report counts, in display order. */
 export const COUNTED_TABLES = [

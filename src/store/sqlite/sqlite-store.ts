@@ -145,7 +145,7 @@ export class SqliteStore implements Store {
   }
 
   async list(query: ListQuery): Promise<Page> {
-    return listRows(this.db, this.raw, query);
+    return listRows(this.readDb, this.raw, query);
   }
 
   async ping(): Promise<boolean> {

@@ -1,0 +1,102 @@
+// One table-driven list route: GET path (and aliases) → store.list, with the seed's response key, `count`
+// and the keyset cursor `next`, or a stream in ndjson/csv/raw/text.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RESOURCES, streamRows, type FieldType, type FieldTypes, type ListQuery, type Resource, type Row } from '../../store/query.js';
+import type { Store } from '../../store/store.js';
+import { encodeCursor } from '../cursor.js';
+import { ERROR_BODY_SCHEMA } from '../errors.js';
+import { CONTENT_TYPES, csvHeader, pageStream, presentRow, renderPage, type Format, type TextLine } from '../formats.js';
+import { describeSchemaError, listParams, querystringSchema, toListRequest, type ParamName } from '../params.js';
+
+export interface ListRoute {
+  path: string;
+  aliases?: readonly string[];
+  /** The response key holding the rows (the seed's: `messages`, `mystery_gifts`, ...). */
+  key: string;
+  resource: Resource;
+  summary: string;
+  /** How a row reads in format=text; without it the route has no text format. */
+  text?: TextLine;
+}
+
+/** A path the API serves, with the one-line description the root lists. */
+export interface Endpoint {
+  path: string;
+  summary: string;
+}
+
+/** Rows fetched per store call when streaming. */
+const STREAM_CHUNK = 1000;
+
+const JSON_TYPES: Readonly<Record<FieldType, Record<string, unknown>>> = {
+  integer: { type: ['integer', 'null'] },
+  string: { type: ['string', 'null'] },
+  boolean: { type: ['boolean', 'null'] },
+  timestamp: { type: ['string', 'null'], format: 'date-time' },
+  json: {},
+};
+
+export function rowSchema(fields: FieldTypes): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(fields)) properties[name] = JSON_TYPES[type];
+  return { type: 'object', properties };
+}
+
+export function formatsOf(route: ListRoute): Format[] {
+  const spec = RESOURCES[route.resource];
+  return ['json', 'ndjson', 'csv', ...(spec.rawLine || route.resource === 'raw' ? ['raw' as const] : []), ...(route.text ? ['text' as const] : [])];
+}
+
+export async function sendList(store: Store, route: ListRoute, query: ListQuery, format: Format, reply: FastifyReply): Promise<unknown> {
+  const fields = RESOURCES[route.resource].fields;
+  if (format === 'json') {
+    const page = await store.list(query);
+    return { [route.key]: page.rows.map((row) => presentRow(fields, row)), count: page.rows.length, next: page.next === null ? null : encodeCursor(query.order, page.next) };
+  }
+  const pages = streamRows(store, query, STREAM_CHUNK);
+  // The first page is read before the status line goes out: a query the store refuses is still a 400.
+  const first = await pages.next();
+  const render = (rows: readonly Row[]) => renderPage(format, fields, rows, route.text);
+  async function* rest(): AsyncGenerator<string> {
+    for await (const rows of pages) yield render(rows);
+  }
+  reply.type(CONTENT_TYPES[format]);
+  return reply.send(pageStream(format === 'csv' ? csvHeader(fields) : '', first.done ? '' : render(first.value), rest()));
+}
+
+export function registerListRoute(app: FastifyInstance, store: Store, route: ListRoute, tag: string): Endpoint[] {
+  const params: ParamName[] = listParams(route.resource);
+  const formats = formatsOf(route);
+  const fields = RESOURCES[route.resource].fields;
+  const schema = {
+    summary: route.summary,
+    tags: [tag],
+    querystring: querystringSchema(params),
+    response: {
+      200: {
+        description: `One page of rows (format=json); with format=${formats.filter((f) => f !== 'json').join('|')} every matching row is streamed instead.`,
+        type: 'object',
+        properties: { [route.key]: { type: 'array', items: rowSchema(fields) }, count: { type: 'integer' }, next: { type: ['string', 'null'] } },
+        required: [route.key, 'count', 'next'],
+      },
+      400: ERROR_BODY_SCHEMA,
+    },
+  };
+  const handler = (request: FastifyRequest, reply: FastifyReply) => {
+    const { query, format } = toListRequest(route.resource, request.query as Partial<Record<ParamName, string>>, formats);
+    return sendList(store, route, query, format, reply);
+  };
+  const endpoints: Endpoint[] = [];
+  for (const path of [route.path, ...(route.aliases ?? [])]) {
+    app.get(path, {
+      schema: path === route.path ? schema : { ...schema, summary: `${route.summary} (alias of ${route.path})` },
+      schemaErrorFormatter: (errors) => new Error(describeSchemaError(errors, params)),
+    }, handler);
+    endpoints.push({ path, summary: path === route.path ? route.summary : `Alias of ${route.path}` });
+  }
+  return endpoints;
+}
+
+export function registerListRoutes(app: FastifyInstance, store: Store, routes: readonly ListRoute[], tag: string): Endpoint[] {
+  return routes.flatMap((route) => registerListRoute(app, store, route, tag));
+}
