@@ -91,6 +91,7 @@ export class SqliteStore implements Store {
    * an iterator is open, so streamed exports must not share the writer's. In WAL mode it never blocks the writer.
    */
   get readDb(): Database {
+    if (!this.db.open) throw new SqliteStoreError(`${this.path}: store is closed`, this.path);
     if (this.reader === null) {
       this.reader = this.path === ':memory:' || this.db.readonly ? this.db : new BetterSqlite3(this.path, { readonly: true, fileMustExist: true });
       if (this.reader !== this.db) this.reader.pragma('busy_timeout = 5000');
