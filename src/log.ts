@@ -1,31 +1,82 @@
 // The one logger: pino, structured, to stderr (stdout stays clean for data such as `saltmine parse`).
-// Secrets are redacted here and by redactSecrets() for any text that leaves the process.
-import { pino, type Logger } from 'pino';
+// The one redaction layer: every log line, every CLI error and every crash report passes through
+// redactSecrets(), which removes the exact secret values this process has seen (registerSecret) and
+// anything shaped like a credential (oauth:…, access_token=…, "refresh_token":"…", Authorization: OAuth …).
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-const SECRET_PATTERNS: RegExp[] = [
-  /oauth:[A-Za-z0-9_-]+/g,
+const CENSOR = '[REDACTED]';
+/** Exact values known to be secret (tokens, refresh tokens, client secrets), kept longest first. */
+let knownSecrets: string[] = [];
+/** Shorter strings are not treated as secrets: replacing them would mangle ordinary text. */
+const MIN_SECRET_LENGTH = 8;
+
+const SECRET_KEYS = 'access_?token|refresh_?token|client_?secret|device_?code|accessToken|refreshToken|clientSecret|deviceCode|password';
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/oauth:[A-Za-z0-9_.~+/=%-]+/g, `oauth:${CENSOR}`],
+  // form bodies and URLs: access_token=…&, token=…
+  [new RegExp(`\\b(${SECRET_KEYS}|token)=[^&\\s"']+`, 'gi'), `$1=${CENSOR}`],
+  // the authorization code of the browser flow, only as a URL parameter (`exit code=1` is not a secret)
+  [/([?&]code=)[^&\s"'#]+/g, `$1${CENSOR}`],
+  // JSON text: "refresh_token":"…"
+  [new RegExp(`"(${SECRET_KEYS}|token)"(\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `"$1"$2"${CENSOR}"`],
+  // HTTP headers, in any rendering: Authorization: OAuth …, authorization: 'Bearer …'
+  [/(authorization["']?\s*[:=]\s*["']?\s*(?:OAuth|Bearer)\s+)[^\s"',}]+/gi, `$1${CENSOR}`],
 ];
 
-/** Replaces anything that looks like a token with `[REDACTED]`. */
+/** Remembers a secret so that it is redacted wherever it later appears, whatever the surrounding format. */
+export function registerSecret(value: string | null | undefined): void {
+  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+  const forms = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
+  knownSecrets = [...new Set([...knownSecrets, ...forms])].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every known secret and anything that looks like a credential with `[REDACTED]`. */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, 'oauth:[REDACTED]');
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join(CENSOR);
+  }
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
 
-export function createLogger(level: string = process.env['SALTMINE_LOG_LEVEL'] ?? 'info'): Logger {
+/** An error (and its causes) as one redacted line, or with the stack for crash reports. */
+export function formatError(err: unknown, options: { stack?: boolean } = {}): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (current instanceof Error) {
+      parts.push(options.stack && depth === 0 && current.stack !== undefined ? current.stack : current.message);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      current = undefined;
+    }
+  }
+  return redactSecrets(parts.join(': caused by: '));
+}
+
+const REDACT_PATHS = [
+  'token', 'accessToken', 'refreshToken', 'clientSecret', 'deviceCode', 'password', 'authorization',
+  'access_token', 'refresh_token', 'client_secret', 'device_code',
+  '*.token', '*.accessToken', '*.refreshToken', '*.clientSecret', '*.deviceCode', '*.password', '*.authorization',
+  '*.access_token', '*.refresh_token', '*.client_secret', '*.device_code',
+  'headers.authorization', '*.headers.authorization', 'auth.clientSecret', 'config.auth.clientSecret',
+];
+
+export function createLogger(
+  level: string = process.env['SALTMINE_LOG_LEVEL'] ?? 'info',
+  destination: DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       level,
-      redact: { paths: ['token', 'accessToken', 'refreshToken', 'clientSecret', '*.token', '*.accessToken', '*.refreshToken', '*.clientSecret', 'access_token', 'refresh_token', 'client_secret'], censor: '[REDACTED]' },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
-        },
-      },
+      redact: { paths: REDACT_PATHS, censor: CENSOR },
+      // The last gate: the serialized line, including error messages and stacks, is redacted as text.
+      hooks: { streamWrite: redactSecrets },
     },
-    pino.destination(2),
+    destination,
   );
 }
