@@ -3,7 +3,16 @@
 import { Command } from 'commander';
 import { registerParse } from './commands/parse.js';
 import { registerImport } from './commands/import.js';
+import { registerSimulate } from './commands/simulate.js';
+import { registerCollect } from './commands/collect.js';
+import { registerRun } from './commands/run.js';
+import { registerDemo } from './commands/demo.js';
+import { registerStatus } from './commands/status.js';
+import { registerServe } from './commands/serve.js';
+import { registerAuth } from './commands/auth.js';
 import { CliError } from './commands/errors.js';
+import { ConfigError } from './config.js';
+import { AuthError } from './auth/errors.js';
 import { redactSecrets } from './log.js';
 
 const program = new Command()
@@ -14,9 +23,16 @@ const program = new Command()
 
 registerParse(program);
 registerImport(program);
+registerSimulate(program);
+registerCollect(program);
+registerRun(program);
+registerDemo(program);
+registerStatus(program);
+registerServe(program);
+registerAuth(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof CliError) {
+  if (err instanceof CliError || err instanceof ConfigError || err instanceof AuthError) {
     process.stderr.write(`saltmine: ${redactSecrets(err.message)}\n`);
     process.exit(err.exitCode);
   }

@@ -53,7 +53,7 @@ export const configSourceSchema = z
     database: z.strictObject({ path: nonEmpty, postgresUrl: url(['postgres:', 'postgresql:']).nullable() }).partial(),
     irc: z
       .strictObject({
-        serverUrl: url(['ircs:', 'irc:']),
+        serverUrl: url(['ircs:', 'irc:', 'wss:', 'ws:']),
         channelsPerConnection: positiveInt,
         joinRate: rate,
         sendRate: rate,

@@ -26,7 +26,7 @@ export interface SaltmineConfig {
     postgresUrl: string | null;
   };
   irc: {
-    /** `ircs://host:port` (TLS) or `irc://host:port` (plain TCP, for local simulators). */
+    /** `ircs://host:port` (TLS), `irc://host:port` (plain TCP, for local simulators), `wss://` or `ws://` (WebSocket). */
     serverUrl: string;
     channelsPerConnection: number;
     /** JOIN budget per account, across all connections (Twitch: 20 per 10 s). */

@@ -1,0 +1,17 @@
+// Turning command-line flag text into numbers and lists, with errors that name the flag.
+import { CliError } from './errors.js';
+
+/** An integer flag within [min, max]; exit code 2 naming the flag otherwise. */
+export function intOption(text: string, flag: string, min = -Infinity, max = Infinity): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+    throw new CliError(`${flag}: expected ${range}, got ${JSON.stringify(text)}`, 2);
+  }
+  return value;
+}
+
+/** A comma-separated list, blanks dropped. */
+export function listOption(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}

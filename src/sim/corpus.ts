@@ -1,0 +1,111 @@
+// The replay corpus: real captured lines turned into templates once, so that sending a line is a few
+// string concatenations (the simulator must outrun the collector: >100k lines/s as a firehose).
+// Each replayed line gets a fresh `id`, `room-id`, `tmi-sent-ts` and a `sim-seq` tag (the per-channel
+// sequence number tests count by), so long runs and many channels never collide in the store.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseLine } from '../irc/parse.js';
+
+/** The corpus shipped with the package, found from this file so it works from any working directory. */
+export const DEFAULT_CORPUS = fileURLToPath(new URL('../../../test/fixtures/xqcow-2019-09-15.log', import.meta.url));
+
+/** Tags the simulator writes itself on every replayed line. */
+const REWRITTEN_TAGS = new Set(['id', 'room-id', 'tmi-sent-ts', 'sim-seq']);
+
+export interface LineTemplate {
+  /** The original tags minus the rewritten ones, escaped as on the wire, with a leading `;` (or ''). */
+  otherTags: string;
+  /** From the prefix up to and including the space before the channel: `:nick!… PRIVMSG ` */
+  head: string;
+  /** Everything after the channel name: ` :text`. */
+  tail: string;
+  /** True for PRIVMSG: what a connection without the commands capability still receives. */
+  privmsg: boolean;
+}
+
+export interface Corpus {
+  path: string;
+  templates: LineTemplate[];
+  /** Lines that cannot be replayed into a channel (no `#channel` first param, malformed): not used. */
+  skipped: number;
+}
+
+/** Splits one captured line into a template, or null when it does not address a channel. */
+export function toTemplate(line: string): LineTemplate | null {
+  const msg = parseLine(line);
+  const channel = msg.params[0];
+  if (msg.malformed || channel === undefined || channel.charCodeAt(0) !== 35 || (msg.hasTrailing && msg.params.length === 1)) return null;
+  let rest = msg.raw;
+  let otherTags = '';
+  if (rest.charCodeAt(0) === 64 /* @ */) {
+    const sp = rest.indexOf(' ');
+    for (const pair of rest.slice(1, sp).split(';')) {
+      const eq = pair.indexOf('=');
+      const key = eq === -1 ? pair : pair.slice(0, eq);
+      if (key !== '' && !REWRITTEN_TAGS.has(key)) otherTags += ';' + pair;
+    }
+    rest = rest.slice(sp + 1).trimStart();
+  }
+  const at = rest.indexOf(' ' + msg.command + ' ' + channel);
+  if (at === -1) return null;
+  const channelStart = at + msg.command.length + 2;
+  return {
+    otherTags,
+    head: rest.slice(0, channelStart),
+    tail: rest.slice(channelStart + channel.length),
+    privmsg: msg.command === 'PRIVMSG',
+  };
+}
+
+/** Reads a corpus file (one IRC line per line; blank lines and `# ` comments ignored). */
+export function loadCorpus(path: string = DEFAULT_CORPUS): Corpus {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read corpus ${path}: ${(err as Error).message}`);
+  }
+  const templates: LineTemplate[] = [];
+  let skipped = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '' || line.startsWith('# ')) continue;
+    const template = toTemplate(line);
+    if (template === null) skipped++;
+    else templates.push(template);
+  }
+  if (templates.length === 0) throw new Error(`corpus ${path} holds no replayable channel lines`);
+  return { path, templates, skipped };
+}
+
+/** A stable numeric room id for a channel name (FNV-1a), so the same channel keeps its id across runs. */
+export function roomIdFor(channel: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < channel.length; i++) {
+    hash ^= channel.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return String(100_000_000 + (hash % 900_000_000));
+}
+
+/**
+ * A UUID-shaped message id that encodes the simulator run, the channel and the sequence number,
+ * so it is unique across runs and channels and a test can read the sequence back.
+ */
+export function messageId(run: string, channelIndex: number, seq: number): string {
+  return run + '-' + (channelIndex & 0xffff).toString(16).padStart(4, '0') + '-4000-8000-' + seq.toString(16).padStart(12, '0');
+}
+
+/** Builds one wire line (without CRLF) from a template. */
+export function renderLine(t: LineTemplate, channel: string, roomId: string, id: string, seq: number, sentMs: number): string {
+  return '@id=' + id + ';room-id=' + roomId + ';tmi-sent-ts=' + sentMs + ';sim-seq=' + seq + t.otherTags + ' ' + t.head + channel + t.tail;
+}
+
+/** Reads `sim-seq` back from a replayed line (tests count lines by it), or null. */
+export function simSeqOf(line: string): number | null {
+  const at = line.indexOf(';sim-seq=');
+  if (at === -1) return null;
+  const start = at + 9;
+  let end = start;
+  while (end < line.length && line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) end++;
+  return end === start ? null : Number(line.slice(start, end));
+}

@@ -1,0 +1,69 @@
+// Spawning the real `saltmine` CLI in a temp directory for end-to-end tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+export interface CliProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (a signal death gives 128 + its number, as a shell would). */
+  exited: Promise<number>;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `saltmine-${prefix}-`));
+}
+
+export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string> }): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    // A clean environment: nothing of the developer's SALTMINE_* settings leaks in.
+    env: { PATH: process.env['PATH'] ?? '', HOME: options.cwd, SALTMINE_LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<number>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : signal === 'SIGTERM' ? 143 : 1)));
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** The exit code, or a rejection (after killing it) when the process has not exited within `deadlineMs`. */
+export async function exitWithin(proc: CliProcess, deadlineMs: number): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      proc.child.kill('SIGKILL');
+      reject(new Error(`still running after ${deadlineMs} ms; stderr: ${proc.stderr().slice(-2000)}`));
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([proc.exited, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves once the process has printed a stdout line matching `pattern`; rejects if it exits first. */
+export function stdoutLine(proc: CliProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const match = proc.stdout().match(pattern);
+      if (match) {
+        proc.child.stdout!.off('data', check);
+        resolve(match);
+      }
+    };
+    proc.child.stdout!.on('data', check);
+    void proc.exited.then((code) => reject(new Error(`exited with ${code} before printing ${pattern}; stderr: ${proc.stderr().slice(-2000)}`)));
+    check();
+  });
+}

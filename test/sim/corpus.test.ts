@@ -1,0 +1,51 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseLine } from '../../src/irc/parse.js';
+import { loadCorpus, messageId, renderLine, roomIdFor, simSeqOf, toTemplate } from '../../src/sim/corpus.js';
+
+describe('replay corpus', () => {
+  it('replays every corpus line as the same message in another channel, with new id, room-id, tmi-sent-ts and sim-seq', () => {
+    const corpus = loadCorpus();
+    const originals = corpus.templates.length + corpus.skipped;
+    assert.equal(originals, 5000);
+    let seq = 0;
+    for (const template of corpus.templates) {
+      seq++;
+      const line = renderLine(template, '#elsewhere', '42', messageId('abcdef01', 3, seq), seq, 1700000000000);
+      const m = parseLine(line);
+      assert.ok(!m.malformed, line);
+      assert.equal(m.params[0], '#elsewhere');
+      assert.equal(m.tags['id'], `abcdef01-0003-4000-8000-${seq.toString(16).padStart(12, '0')}`);
+      assert.equal(m.tags['room-id'], '42');
+      assert.equal(m.tags['tmi-sent-ts'], '1700000000000');
+      assert.equal(simSeqOf(line), seq);
+    }
+  });
+
+  it('keeps the other tags, the prefix, the command and the text of the original', () => {
+    const original = '@badges=;color=#FF0000;display-name=A\\sB;id=x;room-id=1;tmi-sent-ts=2 :a!a@a.tmi.twitch.tv PRIVMSG #xqcow :hello #xqcow :)';
+    const rendered = parseLine(renderLine(toTemplate(original)!, '#other', '9', 'new-id', 1, 3));
+    const before = parseLine(original);
+    assert.deepEqual(rendered.prefix, before.prefix);
+    assert.equal(rendered.command, 'PRIVMSG');
+    assert.deepEqual(rendered.params, ['#other', 'hello #xqcow :)']);
+    assert.equal(rendered.tags['display-name'], 'A B');
+    assert.equal(rendered.tags['color'], '#FF0000');
+  });
+
+  it('skips lines that address no channel', () => {
+    assert.equal(toTemplate('PING :tmi.twitch.tv'), null);
+    assert.equal(toTemplate(':tmi.twitch.tv 001 me :Welcome'), null);
+    assert.equal(toTemplate('\u0000garbage'), null);
+  });
+
+  it('gives each channel a stable room id', () => {
+    assert.equal(roomIdFor('forsen'), roomIdFor('forsen'));
+    assert.notEqual(roomIdFor('forsen'), roomIdFor('xqcow'));
+    assert.match(roomIdFor('x'), /^[1-9]\d{8}$/);
+  });
+
+  it('names the corpus file it cannot read', () => {
+    assert.throws(() => loadCorpus('/nonexistent/corpus.log'), /cannot read corpus \/nonexistent\/corpus.log/);
+  });
+});
