@@ -60,17 +60,33 @@ export async function importFile(store: SqliteStore, writer: BatchWriter, file: 
   const progress = new Progress(file, size, showProgress);
   const before = { lines: writer.totals.lines, duplicates: writer.totals.duplicates, malformed: writer.totals.malformed, rows: { ...writer.totals.rows } };
   let lastTs = Date.now();
-  for await (const line of lines(stream)) {
+  const input = lines(stream)[Symbol.asyncIterator]();
+  let readError: CliError | null = null;
+  for (;;) {
+    // Only a failed read is caught here: a corrupt or truncated gzip names its file, the lines before it are
+    // still written, and the next file is imported. A failed write (below) ends the whole import.
+    let next: IteratorResult<string>;
+    try {
+      next = await input.next();
+    } catch (err) {
+      fileStream?.destroy();
+      readError = new CliError(`cannot read ${file} after ${report.lines} lines: ${(err as Error).message}; the lines before were imported, the file is not marked imported`, 2);
+      break;
+    }
+    if (next.done) break;
+    const line = next.value;
     if (!isIrcLine(line)) continue;
     const event = toEvent(parseLine(line));
     if (event.tmiSentTs !== null) lastTs = event.tmiSentTs;
     report.events[event.type] = (report.events[event.type] ?? 0) + 1;
     report.lines++;
-    if (!writer.push({ event, receivedMs: event.tmiSentTs ?? lastTs })) await new Promise((resolve) => writer.once('drain', resolve));
+    // Above the high-water mark: write the backlog before reading on (flush, unlike 'drain', rejects on a failed write).
+    if (!writer.push({ event, receivedMs: event.tmiSentTs ?? lastTs })) await writer.flush();
     progress.update(fileStream?.bytesRead ?? 0, report.lines);
   }
   await writer.flush();
   progress.done();
+  if (readError !== null) throw readError;
   report.duplicates = writer.totals.duplicates - before.duplicates;
   report.malformed = writer.totals.malformed - before.malformed;
   for (const table in writer.totals.rows) {
@@ -109,7 +125,8 @@ export function registerImport(program: Command): void {
       } catch (err) {
         throw new CliError((err as Error).message, 2);
       }
-      const writer = new BatchWriter(store, { maxBatch: 5000, highWaterMark: 50_000 });
+      // A batch the database keeps refusing ends the import with its error instead of a silent retry loop.
+      const writer = new BatchWriter(store, { maxBatch: 5000, highWaterMark: 50_000, maxAttempts: 3 });
       const reports: ImportReport[] = [];
       let failed = false;
       try {
@@ -119,13 +136,15 @@ export function registerImport(program: Command): void {
             reports.push(report);
             if (!options.json) printReport(report);
           } catch (err) {
-            if (!(err instanceof CliError)) throw err;
+            if (!(err instanceof CliError)) {
+              throw new CliError(`${options.db}: writing ${file} failed: ${(err as Error).message}; ${writer.queued} lines were not written and the file is not marked imported`, 1);
+            }
             process.stderr.write(`saltmine: ${err.message}\n`);
             failed = true;
           }
         }
-      } finally {
         await writer.close();
+      } finally {
         await store.close();
       }
       if (options.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');

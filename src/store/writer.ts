@@ -1,7 +1,9 @@
 // The one writer: events are queued and committed in batches (every flushIntervalMs or maxBatch events,
 // whichever comes first), one transaction per batch. The queue is bounded: push() returns false above the
 // high-water mark and 'drain' is emitted once it is back under, so the reader can pause its socket instead
-// of growing memory. A failed write keeps its batch at the head of the queue and is retried.
+// of growing memory. A failed write keeps its batch at the head of the queue and is retried; once close()
+// is asked (or after maxAttempts), a batch that keeps failing makes flush()/close() reject instead of
+// retrying forever, so shutdown has a deadline and `saltmine import` reports the error instead of hanging.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ReceivedEvent, Store, WriteResult } from './store.js';
@@ -12,7 +14,12 @@ export interface BatchWriterOptions {
   highWaterMark?: number;
   /** Wait before retrying a failed write (the database may be locked or the disk full for a moment). */
   retryDelayMs?: number;
+  /** Failed attempts of one batch before flush() rejects with the error (the batch stays queued). Default: unlimited. */
+  maxAttempts?: number;
 }
+
+/** Attempts of a failing batch once close() was asked: the deadline of a shutdown. */
+const CLOSE_ATTEMPTS = 3;
 
 export interface WriterTotals {
   lines: number;
@@ -30,6 +37,9 @@ export class BatchWriter extends EventEmitter {
   private readonly flushIntervalMs: number;
   private readonly highWaterMark: number;
   private readonly retryDelayMs: number;
+  private readonly maxAttempts: number;
+  /** The error of a batch that failed maxAttempts times; the next flush() rejects with it. */
+  private failure: { error: unknown } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private inFlight = 0;
@@ -42,6 +52,7 @@ export class BatchWriter extends EventEmitter {
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.highWaterMark = options.highWaterMark ?? 50_000;
     this.retryDelayMs = options.retryDelayMs ?? 500;
+    this.maxAttempts = options.maxAttempts ?? Infinity;
   }
 
   /** Events accepted but not yet committed. */
@@ -59,20 +70,28 @@ export class BatchWriter extends EventEmitter {
     return !this.blocked;
   }
 
-  /** Writes everything queued so far. Rejects only if a write keeps failing after close() was asked. */
+  /** Writes everything queued so far. Rejects when a batch failed maxAttempts times (3 once close() was asked). */
   async flush(): Promise<void> {
     while (this.queue.length > 0 || this.writing !== null) {
       if (this.writing === null) this.startWrite();
       await this.writing;
+      if (this.failure !== null) {
+        const { error } = this.failure;
+        this.failure = null;
+        throw error;
+      }
     }
   }
 
   /** Final flush; the store stays open (its owner closes it). */
   async close(): Promise<void> {
     this.closed = true;
-    await this.flush();
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    try {
+      await this.flush();
+    } finally {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+    }
   }
 
   private onTimer(): void {
@@ -92,6 +111,7 @@ export class BatchWriter extends EventEmitter {
   }
 
   private async writeLoop(): Promise<void> {
+    let attempts = 0;
     while (this.queue.length > 0) {
       const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
       // Taken off the queue before the await: an async store lets push() run meanwhile.
@@ -106,9 +126,15 @@ export class BatchWriter extends EventEmitter {
         this.totals.failedWrites++;
         this.log?.error({ err, batch: batch.length }, 'write failed; the batch stays queued and is retried');
         if (this.listenerCount('error') > 0) this.emit('error', err);
+        if (++attempts >= (this.closed ? Math.min(this.maxAttempts, CLOSE_ATTEMPTS) : this.maxAttempts)) {
+          this.failure = { error: err };
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
         continue;
       }
+      attempts = 0;
+      this.failure = null; // the batch that had failed is written now: nothing to report any more
       this.inFlight = 0;
       this.account(result);
       this.emit('written', result);

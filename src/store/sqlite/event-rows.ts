@@ -24,10 +24,8 @@ function insert(db: Database, table: string, columns: readonly string[]): Statem
 const bit = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 const sqlValue = (v: FieldValue): unknown => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
-/** Stand-in ids for lines that carry no Twitch id (see schema.ts). */
-export function roomIdOf(event: TwitchEvent): string | null {
-  return event.roomId ?? event.channel;
-}
+/** Lines that only mention a channel: without a known room id they get room_id NULL (the seed's userlist). */
+const MENTIONS_ONLY = new Set(['join', 'part', 'names', 'endofnames', 'notice', 'hosttarget', 'userstate', 'unknown', 'malformed']);
 
 export class EventRows {
   private readonly privmsg: Statement;
@@ -71,6 +69,17 @@ export class EventRows {
     this.whisper = insert(db, 'whisper', [...EVENT_COLUMNS, 'user_id', 'message_id', 'thread_id', 'recipient', 'msg_content']);
   }
 
+  /**
+   * The room a row belongs to: Twitch's room-id; else the id of the channel it names, when a line with its
+   * room-id was seen; else, for chat and moderation events of old logs, the stand-in id `#login` (see schema.ts),
+   * so they stay filterable by room; else null.
+   */
+  private roomIdOf(event: TwitchEvent): string | null {
+    if (event.roomId !== null) return event.roomId;
+    if (event.channel === null) return null;
+    return this.refs.roomIdByName(event.channel) ?? (MENTIONS_ONLY.has(event.type) ? null : event.channel);
+  }
+
   /** After a rolled-back transaction the caches may describe rows that were never written. */
   forgetCachedReferences(): void {
     this.refs.clear();
@@ -81,8 +90,8 @@ export class EventRows {
    * table. Returns false for a duplicate. Caller holds the transaction.
    */
   write(event: TwitchEvent, receivedMs: number, rawId: number, rows: Record<string, number>): boolean {
-    const roomId = roomIdOf(event);
-    if (roomId !== null && event.channel !== null) this.refs.room(roomId, event.channel);
+    const roomId = this.roomIdOf(event);
+    if (roomId !== null) this.refs.room(roomId, event.channel);
     const ts = event.tmiSentTs ?? receivedMs;
     switch (event.type) {
       case 'privmsg':

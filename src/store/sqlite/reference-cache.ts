@@ -18,12 +18,19 @@ export interface UserInRoom {
   mod: number;
 }
 
+/** Columns that describe the user's latest state: an older line (an old log imported later) leaves them be. */
+const LATEST = ['badges', 'badge_info', 'subscriber', 'sub_streak', 'vip', 'mod'];
+
 export class ReferenceCache {
   private readonly users = new Map<string, string>();
   private readonly rooms = new Map<string, string>();
+  /** `#login` → Twitch room id, for lines that name a channel but carry no room-id (JOIN, PART, NOTICE, old logs). */
+  private readonly roomIdsByName = new Map<string, string>();
+  private readonly findRoomId: Statement;
   private readonly userInRooms = new Map<string, { signature: string; written: number }>();
   private readonly upsertUser: Statement;
   private readonly upsertRoom: Statement;
+  private readonly insertUnnamedRoom: Statement;
   private readonly upsertUserInRoom: Statement;
 
   constructor(db: Database) {
@@ -34,10 +41,12 @@ export class ReferenceCache {
         user_type = coalesce(@user_type, user_type), turbo = coalesce(@turbo, turbo)`);
     this.upsertRoom = db.prepare(`INSERT INTO room (room_id, room_name) VALUES (?, ?)
       ON CONFLICT (room_id) DO UPDATE SET room_name = excluded.room_name WHERE room_name <> excluded.room_name`);
+    // Stand-in ids start with '#'; a real id is what we want here.
+    this.findRoomId = db.prepare("SELECT room_id FROM room WHERE room_name = ? AND room_id NOT LIKE '#%' LIMIT 1").pluck();
+    this.insertUnnamedRoom = db.prepare('INSERT INTO room (room_id) VALUES (?) ON CONFLICT (room_id) DO NOTHING');
     this.upsertUserInRoom = db.prepare(`INSERT INTO user_in_room (user_id, room_id, badges, badge_info, subscriber, sub_streak, vip, mod, first_seen, timestamp)
       VALUES (@user_id, @room_id, @badges, @badge_info, @subscriber, @sub_streak, @vip, @mod, @timestamp, @timestamp)
-      ON CONFLICT (user_id, room_id) DO UPDATE SET badges = excluded.badges, badge_info = excluded.badge_info,
-        subscriber = excluded.subscriber, sub_streak = excluded.sub_streak, vip = excluded.vip, mod = excluded.mod,
+      ON CONFLICT (user_id, room_id) DO UPDATE SET ${LATEST.map((c) => `${c} = iif(excluded.timestamp >= timestamp, excluded.${c}, ${c})`).join(', ')},
         first_seen = min(first_seen, excluded.first_seen), timestamp = max(timestamp, excluded.timestamp)`);
   }
 
@@ -54,11 +63,34 @@ export class ReferenceCache {
     return userId;
   }
 
-  room(roomId: string, name: string): void {
-    if (this.rooms.get(roomId) === name) return;
+  /**
+   * Makes sure the room row exists. A line can carry a `room-id` but no `#channel` (a PRIVMSG to a user, a
+   * bare `ROOMSTATE`): its room still needs a row, or the foreign key fails and takes the whole batch with it.
+   * Such a room keeps the default name ('#UNKNOWN') until a line names it; a null name never overwrites one.
+   */
+  room(roomId: string, name: string | null): void {
+    const cached = this.rooms.get(roomId);
+    if (cached !== undefined && (name === null || cached === name)) return;
     if (this.rooms.size >= MAX_ENTRIES) this.rooms.clear();
+    if (name === null) {
+      this.rooms.set(roomId, '');
+      this.insertUnnamedRoom.run(roomId);
+      return;
+    }
     this.rooms.set(roomId, name);
+    if (roomId.charCodeAt(0) !== 35) this.roomIdsByName.set(name, roomId);
     this.upsertRoom.run(roomId, name);
+  }
+
+  /** The Twitch id of a channel seen before with its room-id, or null. */
+  roomIdByName(name: string): string | null {
+    const cached = this.roomIdsByName.get(name);
+    if (cached !== undefined) return cached;
+    const found = this.findRoomId.get(name) as string | undefined;
+    if (found === undefined) return null;
+    if (this.roomIdsByName.size >= MAX_ENTRIES) this.roomIdsByName.clear();
+    this.roomIdsByName.set(name, found);
+    return found;
   }
 
   userInRoom(userId: string, roomId: string, timestamp: number, state: UserInRoom): void {
@@ -75,6 +107,7 @@ export class ReferenceCache {
   clear(): void {
     this.users.clear();
     this.rooms.clear();
+    this.roomIdsByName.clear();
     this.userInRooms.clear();
   }
 }

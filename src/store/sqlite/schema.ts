@@ -281,8 +281,15 @@ const V2 = `
 CREATE INDEX clearchat_target_login ON clearchat(target_login, timestamp);
 `;
 
+// A WHISPER's message-id counts per thread (1, 2, ...): unique on its own it dropped the first whisper of
+// every thread but one as a "duplicate".
+const V3 = `
+DROP INDEX whisper_message_id;
+CREATE UNIQUE INDEX whisper_thread_message ON whisper(thread_id, message_id);
+`;
+
 /** Migration n brings the schema from user_version n to n + 1. Append only; never edit a released one. */
-export const MIGRATIONS: readonly string[] = [V1, V2];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3];
 
 /** Tables a status report counts, in display order. */
 export const COUNTED_TABLES = [
