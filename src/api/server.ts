@@ -43,3 +43,9 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     },
   };
 }
+
+/** Config `api.corsOrigins` → the app's CORS option: `*` allows any origin, an empty list none. */
+export function corsFromOrigins(origins: readonly string[]): boolean | readonly string[] {
+  if (origins.includes('*')) return true;
+  return origins.length > 0 ? origins : false;
+}

@@ -1,12 +1,12 @@
 // `saltmine collect`: record chat from Twitch (or any server speaking its dialect, such as
 // `saltmine simulate`) into the database until SIGINT/SIGTERM or `quit`.
 import type { Command } from 'commander';
-import { addConfigOptions, configOptions, ConfigError, loadConfig, type SaltmineConfig } from '../config.js';
+import { addConfigOptions, type SaltmineConfig } from '../config.js';
 import { parseServerUrl } from '../collector/transport.js';
 import { formatStatusLine } from '../collector/console.js';
 import { createLogger, type Logger } from '../log.js';
 import { CliError } from './errors.js';
-import { intOption } from './options.js';
+import { configFromFlags, intOption } from './options.js';
 import { Recording, type RecordingOptions } from './recording.js';
 
 export interface CollectFlags extends Record<string, unknown> {
@@ -26,13 +26,7 @@ export function addCollectOptions(command: Command): Command {
 
 /** The configuration for a recording command; errors name the file (or variable, or flag) and key. */
 export function loadCollectConfig(flags: CollectFlags): { config: Readonly<SaltmineConfig>; serverUrl: string } {
-  let config: Readonly<SaltmineConfig>;
-  try {
-    config = loadConfig(configOptions(flags));
-  } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(err.message, 2);
-    throw err;
-  }
+  const config = configFromFlags(flags);
   const serverUrl = flags.server ?? config.irc.serverUrl;
   try {
     parseServerUrl(serverUrl);

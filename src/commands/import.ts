@@ -4,13 +4,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
+import { addConfigOptions } from '../config.js';
 import { parseLine } from '../irc/parse.js';
 import { toEvent } from '../twitch/map.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { BatchWriter } from '../store/writer.js';
 import { CliError } from './errors.js';
 import { isIrcLine, lines, openLog } from './input.js';
-import { defaultDbPath } from './paths.js';
+import { configFromFlags } from './options.js';
 
 export interface ImportReport {
   file: string;
@@ -111,17 +112,18 @@ function printReport(report: ImportReport): void {
 }
 
 export function registerImport(program: Command): void {
-  program
+  const command = program
     .command('import')
     .description('store raw IRC log files (one line per line, gzip or not) in the database')
     .argument('<files...>', 'log files, or - for stdin')
-    .option('--db <path>', 'SQLite database file', defaultDbPath())
     .option('--json', 'print the report as JSON')
-    .option('--no-search', 'do not maintain the full-text search index (faster import)')
-    .action(async (files: string[], options: { db: string; json?: boolean; search: boolean }) => {
+    .option('--no-search', 'do not maintain the full-text search index (faster import)');
+  addConfigOptions(command, ['config', 'db'])
+    .action(async (files: string[], options: { json?: boolean; search: boolean }) => {
+      const db = configFromFlags(options).database.path;
       let store: SqliteStore;
       try {
-        store = openSqliteStore(options.db, { search: options.search });
+        store = openSqliteStore(db, { search: options.search });
       } catch (err) {
         throw new CliError((err as Error).message, 2);
       }
@@ -137,7 +139,7 @@ export function registerImport(program: Command): void {
             if (!options.json) printReport(report);
           } catch (err) {
             if (!(err instanceof CliError)) {
-              throw new CliError(`${options.db}: writing ${file} failed: ${(err as Error).message}; ${writer.queued} lines were not written and the file is not marked imported`, 1);
+              throw new CliError(`${db}: writing ${file} failed: ${(err as Error).message}; ${writer.queued} lines were not written and the file is not marked imported`, 1);
             }
             process.stderr.write(`saltmine: ${err.message}\n`);
             failed = true;

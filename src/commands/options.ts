@@ -1,4 +1,5 @@
 // Turning command-line flag text into numbers and lists, with errors that name the flag.
+import { configOptions, ConfigError, loadConfig, type SaltmineConfig } from '../config.js';
 import { CliError } from './errors.js';
 
 /** An integer flag within [min, max]; exit code 2 naming the flag otherwise. */
@@ -14,4 +15,14 @@ export function intOption(text: string, flag: string, min = -Infinity, max = Inf
 /** A comma-separated list, blanks dropped. */
 export function listOption(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** The configuration for a command: flags > env > .env > config file > defaults; errors exit 2 naming file and key. */
+export function configFromFlags(flags: Record<string, unknown>): Readonly<SaltmineConfig> {
+  try {
+    return loadConfig(configOptions(flags));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, 2);
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@
 // database. Stop order: API → collector → writer drain → store close.
 import type { Command } from 'commander';
 import { addConfigOptions } from '../config.js';
-import { startApi } from '../api/server.js';
+import { corsFromOrigins, startApi } from '../api/server.js';
 import { CliError } from './errors.js';
 import { intOption } from './options.js';
 import { addCollectOptions, collectLogger, loadCollectConfig, record, type CollectFlags } from './collect.js';
@@ -11,7 +11,7 @@ export function registerRun(program: Command): void {
   const command = program
     .command('run')
     .description('record Twitch chat and serve it over the REST API (host and port from config api.*, or --host/--port)');
-  addConfigOptions(addCollectOptions(command), ['host', 'port']).action(async (flags: CollectFlags) => {
+  addConfigOptions(addCollectOptions(command), ['host', 'port', 'cors']).action(async (flags: CollectFlags) => {
     const statusEveryMs = intOption(String(flags.statusEvery ?? '0'), '--status-every', 0) * 1000;
     const { config, serverUrl } = loadCollectConfig(flags);
     const log = collectLogger(config);
@@ -22,7 +22,7 @@ export function registerRun(program: Command): void {
         const { host, port, corsOrigins } = config.api;
         let api;
         try {
-          api = await startApi({ store: recording.store, host, port, cors: corsOrigins.includes('*') ? true : corsOrigins.length > 0 ? corsOrigins : false, log });
+          api = await startApi({ store: recording.store, host, port, cors: corsFromOrigins(corsOrigins), log });
         } catch (err) {
           throw new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 1);
         }

@@ -2,10 +2,11 @@
 // last gaps. Read-only, so it works while a collector is writing (WAL).
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { addConfigOptions } from '../config.js';
 import type { StoreStatus } from '../store/store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { CliError } from './errors.js';
-import { defaultDbPath } from './paths.js';
+import { configFromFlags } from './options.js';
 
 const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString());
 
@@ -24,22 +25,23 @@ export function formatStoreStatus(status: StoreStatus, path: string): string {
 }
 
 export function registerStatus(program: Command): void {
-  program
+  const command = program
     .command('status')
     .description('show channels, rows per table and the last gaps from a database (also while collecting)')
-    .option('--db <path>', 'SQLite database file', defaultDbPath())
-    .option('--json', 'print JSON instead of text')
-    .action(async (flags: { db: string; json?: boolean }) => {
-      if (!existsSync(flags.db)) throw new CliError(`--db: no database at ${flags.db}`, 2);
+    .option('--json', 'print JSON instead of text');
+  addConfigOptions(command, ['config', 'db'])
+    .action(async (flags: { json?: boolean }) => {
+      const db = configFromFlags(flags).database.path;
+      if (!existsSync(db)) throw new CliError(`--db: no database at ${db}`, 2);
       let store;
       try {
-        store = openSqliteStore(flags.db, { readonly: true });
+        store = openSqliteStore(db, { readonly: true });
       } catch (err) {
         throw new CliError((err as Error).message, 2);
       }
       try {
         const status = await store.status();
-        process.stdout.write((flags.json ? JSON.stringify(status) : formatStoreStatus(status, flags.db)) + '\n');
+        process.stdout.write((flags.json ? JSON.stringify(status) : formatStoreStatus(status, db)) + '\n');
       } finally {
         await store.close();
       }

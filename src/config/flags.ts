@@ -13,15 +13,16 @@ const DESCRIPTIONS: Record<string, string> = {
   ircUrl: 'IRC server URL (default: ircs://irc.chat.twitch.tv:6697)',
   host: 'API listen address (default: 127.0.0.1)',
   port: 'API port (default: 5000)',
+  cors: 'allow cross-origin requests from these comma-separated origins, or * for any (default: off)',
   clientId: 'Twitch application client id',
   tokenFile: 'OAuth token file (default: keyz/token.json)',
   logLevel: 'fatal, error, warn, info, debug, trace or silent',
 };
 
-const VALUE_NAMES: Record<string, string> = { config: 'file', channels: 'list', db: 'path', tokenFile: 'path', port: 'number', logLevel: 'level', clientId: 'id', ircUrl: 'url', nickname: 'login', host: 'address' };
+const VALUE_NAMES: Record<string, string> = { config: 'file', channels: 'list', db: 'path', tokenFile: 'path', port: 'number', logLevel: 'level', clientId: 'id', ircUrl: 'url', nickname: 'login', host: 'address', cors: 'origins' };
 
 /** The flag names a command may ask for: `config` plus every setting that has a flag. */
-export type ConfigFlagName = 'config' | 'nickname' | 'channels' | 'db' | 'ircUrl' | 'host' | 'port' | 'clientId' | 'tokenFile' | 'logLevel';
+export type ConfigFlagName = 'config' | 'nickname' | 'channels' | 'db' | 'ircUrl' | 'host' | 'port' | 'cors' | 'clientId' | 'tokenFile' | 'logLevel';
 
 /** Adds `--config <file>`, `--db <path>`, … to a commander command. */
 export function addConfigOptions(command: Command, names: readonly ConfigFlagName[]): Command {
