@@ -128,7 +128,7 @@ export function registerImport(program: Command): void {
         throw new CliError((err as Error).message, 2);
       }
       // A batch the database keeps refusing ends the import with its error instead of a silent retry loop.
-      const writer = new BatchWriter(store, { maxBatch: 5000, highWaterMark: 50_000, maxAttempts: 3 });
+      const writer = new BatchWriter(store, { maxBatch: 5000, highWaterMark: 20_000, maxAttempts: 3 });
       const reports: ImportReport[] = [];
       let failed = false;
       try {

@@ -50,7 +50,7 @@ export class BatchWriter extends EventEmitter {
     super();
     this.maxBatch = options.maxBatch ?? 1000;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
-    this.highWaterMark = options.highWaterMark ?? 50_000;
+    this.highWaterMark = options.highWaterMark ?? 20_000;
     this.retryDelayMs = options.retryDelayMs ?? 500;
     this.maxAttempts = options.maxAttempts ?? Infinity;
   }
