@@ -127,7 +127,8 @@ export class IrcConnection implements TransportHandler {
 
   onClose(error: Error | null): void {
     const rest = this.splitter.end();
-    if (rest !== null) this.sink.onLine(parseLine(rest), Date.now());
+    // The unterminated rest arrived with the last chunk, not now.
+    if (rest !== null) this.sink.onLine(parseLine(rest), this.lastReceivedMs);
     this.state = 'closed';
     this.clearTimers();
     const info = this.closeInfo ?? { message: error ? `connection error: ${error.message}` : 'server closed the connection', authFailure: false, byUs: false };
@@ -207,8 +208,7 @@ export class IrcConnection implements TransportHandler {
         this.send(m.params.length > 0 ? `PONG :${m.params[m.params.length - 1]}` : 'PONG');
         return;
       case 'PONG':
-        this.pingSentMs = 0;
-        return;
+        return this.ponged();
       case '001':
         return this.registered();
       case 'CAP':
@@ -267,21 +267,35 @@ export class IrcConnection implements TransportHandler {
     this.events.onRegistered(this);
   }
 
+  /** The answer to our PING: its timer must go too, or it would later judge the next PING by this one's deadline. */
+  private ponged(): void {
+    this.pingSentMs = 0;
+    if (this.pongTimer !== null) clearTimeout(this.pongTimer);
+    this.pongTimer = null;
+  }
+
   private ping(): void {
     if (this.paused || this.pingSentMs !== 0) return;
     this.pingSentMs = Date.now();
     this.send(`PING :saltmine-${this.pingSentMs}`);
     this.pongTimer = setTimeout(() => {
       this.pongTimer = null;
-      // Reading paused for back-pressure: the PONG may sit unread in our own buffer.
-      // Any line after the PING also proves the server is there.
-      if (this.pingSentMs === 0 || this.paused || this.lastReceivedMs >= this.pingSentMs) {
-        this.pingSentMs = 0;
-        return;
-      }
-      this.destroy(`no PONG within ${this.options.pongTimeoutMs} ms`);
+      // Timers run before the event loop reads sockets: after a stall (a long batch, a loaded machine)
+      // the PONG may be waiting unread. setImmediate judges after the next round of reading.
+      setImmediate(this.judgePong);
     }, this.options.pongTimeoutMs);
   }
+
+  private readonly judgePong = (): void => {
+    if (this.state !== 'ready') return; // quitting or closed meanwhile
+    // Reading paused for back-pressure: the PONG may sit unread in our own buffer.
+    // Any line after the PING also proves the server is there.
+    if (this.pingSentMs === 0 || this.paused || this.lastReceivedMs >= this.pingSentMs) {
+      this.pingSentMs = 0;
+      return;
+    }
+    this.destroy(`no PONG within ${this.options.pongTimeoutMs} ms`);
+  };
 
   private clearTimers(): void {
     if (this.pingTimer !== null) clearInterval(this.pingTimer);

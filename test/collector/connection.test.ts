@@ -13,10 +13,12 @@ const log = createLogger('silent');
 /** Records every callback as an event of the same name. */
 class Recorder extends EventEmitter implements ConnectionEvents {
   lines: IrcMessage[] = [];
+  receivedMs: number[] = [];
   calls: string[] = [];
   closed: CloseInfo | null = null;
-  onLine(m: IrcMessage): void {
+  onLine(m: IrcMessage, receivedMs: number): void {
     this.lines.push(m);
+    this.receivedMs.push(receivedMs);
   }
   onRegistered(): void {
     this.calls.push('registered');
@@ -127,13 +129,16 @@ describe('IrcConnection: every line goes to the sink', () => {
     await closeAll(conn, transport, recorder);
   });
 
-  it('hands on a last line the server sent without a line ending before closing', async () => {
+  it('hands on a last line the server sent without a line ending before closing, stamped with its arrival', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     const { transport, recorder } = setup();
     transport.serverSends(':tmi.twitch.tv NOTICE #x :no newline');
+    t.mock.timers.tick(5000);
     const closed = once(recorder, 'closed');
     transport.serverCloses();
     await closed;
     assert.equal(recorder.lines.at(-1)!.raw, ':tmi.twitch.tv NOTICE #x :no newline');
+    assert.equal(recorder.receivedMs.at(-1), 1_000_000, 'received when its bytes came, not when the connection closed');
   });
 });
 
@@ -173,45 +178,83 @@ describe('IrcConnection: channels and server requests', () => {
   });
 });
 
+// Liveness runs on a mocked clock (timers and Date): the deadlines are exact, and a loaded machine
+// cannot make a test wait for, or miss, a timer. setImmediate stays real: `readingTurn()` lets the
+// connection's verdict, which waits for one round of socket reading, run.
 describe('IrcConnection: liveness', () => {
-  it('sends its own PING and declares the connection dead when neither PONG nor anything else comes back', async () => {
-    const { transport, recorder, conn } = setup(null, { pingIntervalMs: 10, pongTimeoutMs: 10 });
+  const PING_EVERY = 1000;
+  const PONG_WITHIN = 2500;
+  const pings = (transport: FakeTransport) => transport.sentLines.filter((l) => l.startsWith('PING'));
+  const pong = (ping: string) => `:tmi.twitch.tv PONG tmi.twitch.tv :${ping.slice('PING :'.length)}\r\n`;
+  const readingTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('sends its own PING and declares the connection dead when neither PONG nor anything else comes back', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+    const { transport, recorder, conn } = setup(null, { pingIntervalMs: PING_EVERY, pongTimeoutMs: PONG_WITHIN });
     welcome(transport, conn.nick);
-    const [info] = (await once(recorder, 'closed')) as [CloseInfo];
-    assert.match(transport.sentLines.find((l) => l.startsWith('PING'))!, /^PING :saltmine-\d+$/);
-    assert.match(info.message, /no PONG/);
+    t.mock.timers.tick(PING_EVERY);
+    assert.match(pings(transport).join(), /^PING :saltmine-\d+$/);
+    t.mock.timers.tick(PONG_WITHIN - 1);
+    await readingTurn();
+    assert.equal(transport.destroyed, false, 'still within the PONG deadline');
+    const closed = once(recorder, 'closed');
+    t.mock.timers.tick(1);
+    const [info] = (await closed) as [CloseInfo];
+    assert.match(info.message, /no PONG within 2500 ms/);
     assert.equal(transport.destroyed, true);
   });
 
-  it('stays up while the server answers every PING', async () => {
-    const { transport, recorder, conn } = setup(null, { pingIntervalMs: 5, pongTimeoutMs: 15 });
+  it('stays up while the server answers every PING, however late within the deadline', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+    const { transport, recorder, conn } = setup(null, { pingIntervalMs: PING_EVERY, pongTimeoutMs: PONG_WITHIN });
     welcome(transport, conn.nick);
+    // The server answers each PING half a second late; the deadline of one PING must not judge the next.
     let answered = 0;
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        for (const line of transport.sentLines) if (line.startsWith('PING :')) transport.serverSends(`:tmi.twitch.tv PONG tmi.twitch.tv :${line.slice(6)}\r\n`);
-        if (transport.written.includes('PING')) answered++;
-        transport.written = '';
-        if (answered >= 5) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 5);
-    });
-    assert.equal(recorder.closed, null);
+    for (let elapsed = 0; elapsed < 20 * PING_EVERY; elapsed += 500) {
+      const waiting = pings(transport);
+      transport.written = '';
+      t.mock.timers.tick(500);
+      await readingTurn();
+      assert.equal(transport.destroyed, false, `alive after ${elapsed + 500} ms and ${answered} PONGs`);
+      for (const ping of waiting) transport.serverSends(pong(ping));
+      answered += waiting.length;
+    }
+    assert.ok(answered >= 15, `${answered} PINGs answered`);
     assert.equal(conn.state, 'ready');
     await closeAll(conn, transport, recorder);
   });
 
-  it('does not declare a paused connection dead (the PONG waits unread behind back-pressure)', async () => {
-    const { transport, recorder, conn } = setup(null, { pingIntervalMs: 5, pongTimeoutMs: 5 });
+  it('counts a PONG that was waiting unread when the deadline fired (the event loop had stalled)', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+    const { transport, recorder, conn } = setup(null, { pingIntervalMs: PING_EVERY, pongTimeoutMs: PONG_WITHIN });
     welcome(transport, conn.nick);
+    t.mock.timers.tick(PING_EVERY);
+    const [ping] = pings(transport);
+    // Timers run before sockets are read: the deadline fires first, then the PONG is read in the same turn.
+    t.mock.timers.tick(PONG_WITHIN);
+    transport.serverSends(pong(ping!));
+    await readingTurn();
+    assert.equal(transport.destroyed, false);
+    assert.equal(conn.state, 'ready');
+    await closeAll(conn, transport, recorder);
+  });
+
+  it('does not declare a paused connection dead (the PONG waits unread behind back-pressure), and pings again after resuming', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+    const { transport, recorder, conn } = setup(null, { pingIntervalMs: PING_EVERY, pongTimeoutMs: PONG_WITHIN });
+    welcome(transport, conn.nick);
+    t.mock.timers.tick(PING_EVERY);
+    assert.equal(pings(transport).length, 1);
     conn.pause();
     assert.equal(transport.paused, true);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    assert.equal(recorder.closed, null);
+    t.mock.timers.tick(PONG_WITHIN * 4);
+    await readingTurn();
+    assert.equal(transport.destroyed, false);
+    assert.equal(pings(transport).length, 1, 'no PING while paused');
     conn.resume();
     assert.equal(transport.paused, false);
+    t.mock.timers.tick(PING_EVERY);
+    assert.equal(pings(transport).length, 2, 'the liveness check carries on after the pause');
     await closeAll(conn, transport, recorder);
   });
 });

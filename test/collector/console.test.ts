@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { runCommand, startConsole } from '../../src/collector/console.js';
-import { harness, waitFor } from './harness.js';
+import { harness, waitFor, within } from './harness.js';
 
 describe('console commands against the simulator', () => {
   it('joins (adding #), parts, reports status, and refuses to send when anonymous', async () => {
@@ -50,7 +50,7 @@ describe('console commands against the simulator', () => {
       output.on('data', (d: Buffer) => (text += d.toString()));
       const quit = new Promise<void>((resolve) => startConsole(h.collector, input, output, resolve));
       input.write('join abc\nstatus\nquit\n');
-      await quit;
+      await within(quit, 'the quit callback');
       assert.match(text, /^commands: join/);
       assert.match(text, /joining #abc\nconnections: /);
     } finally {

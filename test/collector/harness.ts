@@ -8,11 +8,16 @@ import { RecordingStore } from './recording-store.js';
 
 export const log = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
 
-/** Short intervals so that failures are noticed and repaired quickly in tests. */
+/**
+ * Short intervals so that failures are noticed and repaired quickly in tests. The PONG deadline stays
+ * long: the simulator shares the test's event loop, so on a loaded machine a stall right after our PING
+ * delays the simulator's answer too; a short deadline would then tear down a healthy connection (and
+ * record a gap). The test of a silent server sets its own short deadline.
+ */
 export const FAST: Partial<CollectorOptions> = {
   reconnect: { minMs: 50, maxMs: 500 },
   pingIntervalMs: 150,
-  pongTimeoutMs: 150,
+  pongTimeoutMs: 5000,
   connectTimeoutMs: 3000,
   joinTimeoutMs: 3000,
   quitTimeoutMs: 3000,
@@ -62,6 +67,19 @@ export async function waitFor(check: () => boolean, what: string, deadlineMs = 1
   while (!check()) {
     if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Resolves with `promise`; rejects naming `what` after `deadlineMs` (a hang guard, not a timing claim). */
+export async function within<T>(promise: Promise<T>, what: string, deadlineMs = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up waiting for ${what}`)), deadlineMs);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -38,7 +38,6 @@ describe('Collector transports against the simulator', () => {
   it('records over WebSocket (ws://), lines arriving several to a frame', async () => {
     const h = await harness({ limit: 2000 }, { channels: ['#ws'] }, { url: (sim) => sim.wsUrl });
     try {
-      await h.sim.whenDone(['#ws']);
       await waitFor(() => hasSequence(h.store, '#ws', 2000, false), 'every line');
       await h.writer.flush();
       assert.ok(hasSequence(h.store, '#ws', 2000, true));
@@ -53,7 +52,6 @@ describe('Collector transports against the simulator', () => {
       const h = await harness({ limit: 1000, tls }, { channels: ['#secure'] }, { url: (sim) => (scheme === 'ircs' ? sim.url : sim.wsUrl), transports: realTransports({ ca: tls!.cert }) });
       try {
         assert.ok(h.sim.url.startsWith('ircs://'));
-        await h.sim.whenDone(['#secure']);
         await waitFor(() => hasSequence(h.store, '#secure', 1000, false), 'every line');
       } finally {
         await h.close();

@@ -52,18 +52,33 @@ export async function exitWithin(proc: CliProcess, deadlineMs: number): Promise<
   }
 }
 
-/** Resolves once the process has printed a stdout line matching `pattern`; rejects if it exits first. */
-export function stdoutLine(proc: CliProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
+/**
+ * Resolves with `promise`; rejects (naming `what` and showing the process's stderr) when the process exits
+ * first or after `deadlineMs`, a hang guard rather than a timing claim.
+ */
+export async function whileRunning<T>(proc: CliProcess, promise: Promise<T>, what: string, deadlineMs = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const failure = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up waiting for ${what} after ${deadlineMs} ms; stderr: ${proc.stderr().slice(-2000)}`)), deadlineMs);
+    void proc.exited.then((code) => reject(new Error(`exited with ${code} before ${what}; stderr: ${proc.stderr().slice(-2000)}`)));
+  });
+  try {
+    return await Promise.race([promise, failure]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves once the process has printed a stdout line matching `pattern`; rejects if it exits first or after the deadline. */
+export function stdoutLine(proc: CliProcess, pattern: RegExp, deadlineMs = 30_000): Promise<RegExpMatchArray> {
+  let check = (): void => undefined;
+  const printed = new Promise<RegExpMatchArray>((resolve) => {
+    check = (): void => {
       const match = proc.stdout().match(pattern);
-      if (match) {
-        proc.child.stdout!.off('data', check);
-        resolve(match);
-      }
+      if (match) resolve(match);
     };
     proc.child.stdout!.on('data', check);
-    void proc.exited.then((code) => reject(new Error(`exited with ${code} before printing ${pattern}; stderr: ${proc.stderr().slice(-2000)}`)));
     check();
   });
+  return whileRunning(proc, printed, `a stdout line matching ${pattern}`, deadlineMs).finally(() => proc.child.stdout!.off('data', check));
 }

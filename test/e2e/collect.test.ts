@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseLine } from '../../src/irc/parse.js';
 import { TwitchSimulator } from '../../src/sim/simulator.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { exitWithin, spawnCli, stdoutLine, tempDir } from './cli-process.js';
+import { exitWithin, spawnCli, stdoutLine, tempDir, whileRunning } from './cli-process.js';
 
 /** Per channel: simulator sequence number → how many times its line is in the raw archive. */
 function archivedSequences(db: string): Map<string, Map<number, number>> {
@@ -37,7 +37,7 @@ describe('saltmine collect (a real process) against the simulator', () => {
     await sim.listen();
     const proc = spawnCli(['collect', '--server', sim.url, '--channels', 'alpha,bravo,charlie', '--db', db], { cwd: dir });
     try {
-      await sim.whenDone(channels);
+      await whileRunning(proc, sim.whenDone(channels), 'every line to be replayed');
       proc.child.kill('SIGTERM');
       assert.equal(await exitWithin(proc, 15_000), 0, proc.stderr());
     } finally {
@@ -116,11 +116,18 @@ describe('saltmine simulate and saltmine demo (real processes)', () => {
     }
   });
 
-  it('demo records chat from its own simulator and prints status lines', async () => {
+  it('demo records chat from its own simulator, prints status lines and stops on SIGTERM', async () => {
     const dir = tempDir('demo');
-    const proc = spawnCli(['demo', '--duration', '3', '--status-every', '1', '--db', join(dir, 'demo.db')], { cwd: dir });
-    assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
-    assert.match(proc.stdout(), /3\/3 channels joined/);
+    const proc = spawnCli(['demo', '--status-every', '1', '--db', join(dir, 'demo.db')], { cwd: dir });
+    try {
+      // A status line once every channel is joined and a hundred lines are in (welcome and JOIN replies are ~30).
+      await stdoutLine(proc, /3\/3 channels joined .* [1-9]\d{2,} received/);
+      proc.child.kill('SIGTERM');
+      assert.equal(await exitWithin(proc, 15_000), 0, proc.stderr());
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+    assert.match(proc.stdout(), /^done\. Look at it: saltmine status/m);
     const store = openSqliteStore(join(dir, 'demo.db'), { readonly: true });
     try {
       const status = await store.status();
@@ -129,5 +136,16 @@ describe('saltmine simulate and saltmine demo (real processes)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('demo --duration stops by itself', async () => {
+    const dir = tempDir('demo-duration');
+    const proc = spawnCli(['demo', '--duration', '1', '--db', join(dir, 'demo.db')], { cwd: dir });
+    try {
+      assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+    assert.match(proc.stdout(), /Stopping after 1 s\.\n[\s\S]*^done\./m);
   });
 });

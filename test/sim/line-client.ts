@@ -41,8 +41,8 @@ export class LineClient {
     this.out.close();
   }
 
-  /** Resolves once `predicate` holds for the lines received so far. */
-  until(predicate: (lines: string[]) => boolean, what = 'the expected lines'): Promise<void> {
+  /** Resolves once `predicate` holds for the lines received so far; rejects on close or after `deadlineMs` (a hang guard). */
+  until(predicate: (lines: string[]) => boolean, what = 'the expected lines', deadlineMs = 15_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         if (predicate(this.lines)) {
@@ -56,15 +56,23 @@ export class LineClient {
         return false;
       };
       if (check()) return;
-      const waiter = (): void => {
-        if (check()) this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      const stop = (): void => {
+        clearTimeout(timer);
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
       };
+      const waiter = (): void => {
+        if (check()) stop();
+      };
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`gave up waiting for ${what}; got ${this.lines.length} lines, last: ${JSON.stringify(this.lines.slice(-3))}`));
+      }, deadlineMs);
       this.waiters.push(waiter);
     });
   }
 
   whenClosed(): Promise<void> {
-    return this.until(() => this.closed, 'close').catch(() => undefined);
+    return this.until(() => this.closed, 'the connection to close');
   }
 
   private receive(chunk: Buffer | string): void {

@@ -96,7 +96,6 @@ describe('TwitchSimulator: replay', () => {
     await withSim({ limit }, async (sim) => {
       const client = await LineClient.tcp(sim.port);
       client.send(CAPS, 'NICK justinfan3', 'JOIN #alpha,#beta');
-      await sim.whenDone(['alpha', 'beta']);
       await client.until((lines) => lines.filter((l) => l.includes('sim-seq=')).length === 2 * limit, 'all replayed lines');
       const ids = new Set<string>();
       for (const channel of ['#alpha', '#beta']) {
@@ -132,11 +131,13 @@ describe('TwitchSimulator: replay', () => {
       client.send(CAPS, 'NICK justinfan5', 'JOIN #firehose');
       await client.until(has('sim-seq='));
       client.socket.pause();
+      // Stalled: nothing more replayed over a tenth of a second (bounded, in case it never stalls).
       let previous = -1;
-      for (;;) {
+      for (const until = Date.now() + 15_000; ; ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         const sent = sim.stats().rooms[0]!.sent;
         if (sent === previous) break;
+        assert.ok(Date.now() < until, `the replay never stalled for a client that does not read (${sent} lines sent)`);
         previous = sent;
       }
       client.socket.resume();
