@@ -1,0 +1,95 @@
+// Numbers shared by every benchmark: medians, percentiles, rates, the machine they were taken on, and
+// the peak RSS of a child process (read from /proc while it runs: VmHWM is the kernel's own high-water mark).
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+/** Nearest-rank percentile of unsorted values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+/** Rounds to `digits` significant digits, for figures that should not pretend to more precision than they have. */
+export function significant(value: number, digits = 3): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  return Number(value.toPrecision(digits));
+}
+
+export function ratio(ours: number, theirs: number): number {
+  return significant(ours / theirs, 3);
+}
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  platform: string;
+}
+
+/** CPU model as /proc/cpuinfo names it (os.cpus() may abbreviate), cores, memory, Node version. */
+export function machineInfo(): MachineInfo {
+  let cpu = cpus()[0]?.model ?? 'unknown';
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line !== undefined) cpu = line.slice(line.indexOf(':') + 1).trim();
+  } catch {
+    // Not Linux: os.cpus() is the best there is.
+    cpu = cpus()[0]?.model ?? 'unknown';
+  }
+  return { cpu, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+/** 1-minute load average: how busy the shared machine was when a benchmark started. */
+export function load1(): number {
+  return significant(loadavg()[0] ?? 0, 2);
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return String(significant(value, 3));
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+/** Samples a process's peak resident set (VmHWM) until stopped; Linux only (null elsewhere). */
+export class PeakRss {
+  private peakKb = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number, intervalMs = 100) {
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+    this.sample();
+  }
+
+  sample(): void {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const match = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (match) this.peakKb = Math.max(this.peakKb, Number(match[1]));
+    } catch {
+      // The process has exited: the last sample stands.
+      clearInterval(this.timer);
+    }
+  }
+
+  /** Peak RSS in MiB seen so far, or null when /proc could not be read at all. */
+  stop(): number | null {
+    this.sample();
+    clearInterval(this.timer);
+    return this.peakKb === 0 ? null : significant(this.peakKb / 1024, 3);
+  }
+}
