@@ -47,7 +47,8 @@ export class Room {
   readonly roomId: string;
   readonly subscribers = new Set<Subscriber>();
 
-  constructor(readonly channel: string, readonly index: number) {
+  /** `startSlot` n starts the replay n sevenths of the way into the corpus (see SimulatorOptions.stagger). */
+  constructor(readonly channel: string, readonly index: number, private readonly startSlot = 0) {
     this.roomId = roomIdFor(channel.slice(1));
   }
 
@@ -56,6 +57,7 @@ export class Room {
     const lines: string[] = new Array(count);
     const privmsg: boolean[] = new Array(count);
     const templates = corpus.templates;
+    if (this.sent === 0) this.cursor = Math.floor((templates.length * (this.startSlot % 7)) / 7);
     for (let i = 0; i < count; i++) {
       const t = templates[this.cursor]!;
       this.cursor = this.cursor + 1 === templates.length ? 0 : this.cursor + 1;

@@ -45,6 +45,11 @@ export interface SimulatorOptions {
   validTokens?: string[] | null;
   /** Most lines one channel renders per write. Default 512. */
   chunkLines?: number;
+  /**
+   * Start each channel at a different point of the corpus, so channels don't show the same chat in lockstep
+   * (the demo). Default false: every channel replays from the first line, which tests and benchmarks count on.
+   */
+  stagger?: boolean;
 }
 
 export interface SimulatorStats {
@@ -81,6 +86,7 @@ export class TwitchSimulator extends EventEmitter implements SessionHost {
   private rejectTokens: boolean;
   private readonly validTokens: Set<string> | null;
   private readonly reconnectGraceMs: number;
+  private readonly stagger: boolean;
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextSessionId = 1;
   private readonly counters = { connectionsAccepted: 0, logins: 0, loginFailures: 0, joinsAccepted: 0, joinsDropped: 0 };
@@ -98,6 +104,7 @@ export class TwitchSimulator extends EventEmitter implements SessionHost {
     this.rejectTokens = options.rejectTokens ?? false;
     this.validTokens = options.validTokens ? new Set(options.validTokens) : null;
     this.reconnectGraceMs = options.reconnectGraceMs ?? 2000;
+    this.stagger = options.stagger ?? false;
     this.pump = new ReplayPump(
       this.corpus,
       this.run,
@@ -239,7 +246,7 @@ export class TwitchSimulator extends EventEmitter implements SessionHost {
     this.counters.joinsAccepted++;
     let room = this.rooms.get(channel);
     if (room === undefined) {
-      room = new Room(channel, this.rooms.size);
+      room = new Room(channel, this.rooms.size, this.stagger ? this.rooms.size : 0);
       this.rooms.set(channel, room);
     }
     this.pump.start(room);

@@ -122,6 +122,7 @@ describe('saltmine simulate and saltmine demo (real processes)', () => {
     try {
       // A status line once every channel is joined and a hundred lines are in (welcome and JOIN replies are ~30).
       await stdoutLine(proc, /3\/3 channels joined .* [1-9]\d{2,} received/);
+      await stdoutLine(proc, /^ {2}#demo_\w+ {2}\S+: /m); // chat read back from the database
       proc.child.kill('SIGTERM');
       assert.equal(await exitWithin(proc, 15_000), 0, proc.stderr());
     } finally {
@@ -133,6 +134,13 @@ describe('saltmine simulate and saltmine demo (real processes)', () => {
       const status = await store.status();
       assert.ok(status.tables['privmsg']! > 0);
       assert.deepEqual(status.channels.map((c) => c.state), ['joined', 'joined', 'joined']);
+      // Chat read back from the database is shown under the status lines.
+      const shown = [...proc.stdout().matchAll(/^ {2}(#demo_\w+) {2}(\S+): (.*)$/gm)];
+      assert.ok(shown.length > 0, proc.stdout());
+      const stored = (await store.list({ resource: 'privmsg', order: 'asc', limit: 10_000 })).rows;
+      for (const [, room, name, text] of shown) {
+        assert.ok(stored.some((r) => r['room_name'] === room && r['display_name'] === name && String(r['msg_content']).startsWith(text!.replace(/…$/, ''))), `shown but not stored: ${room} ${name}: ${text}`);
+      }
     } finally {
       await store.close();
     }

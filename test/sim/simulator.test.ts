@@ -7,6 +7,11 @@ import { LineClient } from './line-client.js';
 
 const CAPS = 'CAP REQ :twitch.tv/tags twitch.tv/commands twitch.tv/membership';
 
+function m0<T>(list: readonly T[]): T {
+  assert.ok(list.length > 0);
+  return list[0]!;
+}
+
 async function withSim(options: SimulatorOptions, body: (sim: TwitchSimulator) => Promise<void>): Promise<void> {
   const sim = new TwitchSimulator(options);
   await sim.listen();
@@ -111,6 +116,22 @@ describe('TwitchSimulator: replay', () => {
       assert.equal(ids.size, 2 * limit, 'every id unique');
       assert.ok(!client.lines.some((l) => l.includes('#xqcow')), 'the corpus channel is rewritten everywhere');
       assert.deepEqual(sim.stats().rooms.map((r) => [r.channel, r.sent, r.done]), [['#alpha', limit, true], ['#beta', limit, true]]);
+      client.close();
+    });
+  });
+
+  it('with stagger, starts each channel at a different corpus line, still counting sim-seq from 1', async () => {
+    await withSim({ limit: 2, stagger: true }, async (sim) => {
+      const client = await LineClient.tcp(sim.port);
+      client.send(CAPS, 'NICK justinfan3', 'JOIN #alpha', 'JOIN #beta');
+      await client.until((lines) => lines.filter((l) => l.includes('sim-seq=')).length === 4, 'all replayed lines');
+      const replayed = client.lines.map(parseLine).filter((m) => m.tags['sim-seq'] !== undefined);
+      const first = (channel: string): string => {
+        const mine = replayed.filter((m) => m.params[0] === channel);
+        assert.deepEqual(mine.map((m) => Number(m.tags['sim-seq'])), [1, 2]);
+        return `${m0(mine).command} ${m0(mine).tags['user-id'] ?? ''} ${m0(mine).params[1] ?? ''}`;
+      };
+      assert.notEqual(first('#alpha'), first('#beta'));
       client.close();
     });
   });
