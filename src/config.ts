@@ -5,4 +5,4 @@ export { ConfigError } from './config/errors.js';
 export { addConfigOptions, configOptions, type ConfigFlagName } from './config/flags.js';
 export { displayPath, type ConfigFlags } from './config/sources.js';
 export { SETTINGS } from './config/settings.js';
-export { DEFAULTS, LOG_LEVELS, type LogLevel, type Rate, type SaltmineConfig, type TokenLostFallback } from './config/types.js';
+export { DEFAULTS, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel, type Rate, type SaltmineConfig, type TokenLostFallback } from './config/types.js';

@@ -66,9 +66,45 @@ const REDACT_PATHS = [
   'headers.authorization', '*.headers.authorization', 'auth.clientSecret', 'config.auth.clientSecret',
 ];
 
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+/** Fields every pino line has; the rest are the line's own context. */
+const BASE_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'msg']);
+
+/**
+ * One JSON log line as a person reads it: `15:30:47 WARN message key=value …` (local time). Lines that
+ * are not JSON pass through unchanged.
+ */
+export function humanLogLine(json: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const time = typeof entry['time'] === 'number' ? new Date(entry['time']).toTimeString().slice(0, 8) : '--:--:--';
+  const level = LEVEL_NAMES[entry['level'] as number] ?? String(entry['level']);
+  let line = `${time} ${level.padEnd(5)} ${typeof entry['msg'] === 'string' ? entry['msg'] : ''}`;
+  for (const [key, value] of Object.entries(entry)) {
+    if (BASE_FIELDS.has(key)) continue;
+    const text = typeof value === 'string' && /^[^\s"=]*$/.test(value) ? value : JSON.stringify(value);
+    line += ` ${key}=${text}`;
+  }
+  return line + '\n';
+}
+
+/**
+ * Where logs go: stderr, as JSON lines (`json`) or readable lines (`pretty`); `auto` picks readable lines
+ * when stderr is a terminal. Commands that load the config pass its `log.format`.
+ */
+export function logDestination(format: string = process.env['SALTMINE_LOG_FORMAT'] ?? 'auto', isTerminal = process.stderr.isTTY === true): DestinationStream {
+  const json = pino.destination(2);
+  const human = format === 'pretty' || (format !== 'json' && isTerminal);
+  return human ? { write: (line: string) => json.write(humanLogLine(line)) } : json;
+}
+
 export function createLogger(
   level: string = process.env['SALTMINE_LOG_LEVEL'] ?? 'info',
-  destination: DestinationStream = pino.destination(2),
+  destination: DestinationStream = logDestination(),
 ): Logger {
   return pino(
     {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { addConfigOptions, type SaltmineConfig } from '../config.js';
 import { parseServerUrl } from '../collector/transport.js';
 import { formatStatusLine } from '../collector/console.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, logDestination, type Logger } from '../log.js';
 import { CliError } from './errors.js';
 import { configFromFlags, intOption } from './options.js';
 import { Recording, type RecordingOptions } from './recording.js';
@@ -61,7 +61,7 @@ export async function record(options: RecordingOptions, hooks: RecordHooks): Pro
 }
 
 export function collectLogger(config: Readonly<SaltmineConfig>): Logger {
-  return createLogger(config.log.level);
+  return createLogger(config.log.level, logDestination(config.log.format));
 }
 
 export function registerCollect(program: Command): void {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addConfigOptions } from '../config.js';
 import { corsFromOrigins, startApi } from '../api/server.js';
-import { createLogger } from '../log.js';
+import { createLogger, logDestination } from '../log.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { CliError } from './errors.js';
 import { configFromFlags } from './options.js';
@@ -24,7 +24,7 @@ export function registerServe(program: Command): void {
     } catch (err) {
       throw new CliError((err as Error).message, 2);
     }
-    const log = createLogger(config.log.level);
+    const log = createLogger(config.log.level, logDestination(config.log.format));
     let api;
     try {
       api = await startApi({ store, host, port, cors: corsFromOrigins(corsOrigins), log });

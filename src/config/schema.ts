@@ -1,7 +1,7 @@
 // The zod schema every configuration source is checked against: config.json, credentials.key,
 // the environment and the flags each give a partial config of this shape; unknown keys are errors.
 import { z } from 'zod';
-import { LOG_LEVELS, type DeepPartial, type SaltmineConfig } from './types.js';
+import { LOG_FORMATS, LOG_LEVELS, type DeepPartial, type SaltmineConfig } from './types.js';
 
 /** Twitch logins: letters, digits and underscore, at most 25 (very old accounts can be shorter than 4). */
 export const LOGIN_PATTERN = /^[a-z0-9_]{1,25}$/i;
@@ -76,7 +76,7 @@ export const configSourceSchema = z
         fallback: z.enum(['anonymous', 'stop']),
       })
       .partial(),
-    log: z.strictObject({ level: z.enum(LOG_LEVELS) }).partial(),
+    log: z.strictObject({ level: z.enum(LOG_LEVELS), format: z.enum(LOG_FORMATS) }).partial(),
   })
   .partial();
 

@@ -44,6 +44,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'auth.idUrl', env: 'SALTMINE_TWITCH_ID_URL', kind: 'string' },
   { key: 'auth.fallback', env: 'SALTMINE_AUTH_FALLBACK', kind: 'string' },
   { key: 'log.level', env: 'SALTMINE_LOG_LEVEL', flag: 'logLevel', kind: 'string' },
+  { key: 'log.format', env: 'SALTMINE_LOG_FORMAT', kind: 'string' },
 ];
 
 /** Environment variables read before the settings: where the files are. */

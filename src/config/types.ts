@@ -3,6 +3,9 @@
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** `auto`: readable lines when stderr is a terminal, JSON lines otherwise. */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** What the collector does when the Twitch token is gone for good (refresh rejected, revoked, corrupt file). */
 export type TokenLostFallback = 'anonymous' | 'stop';
@@ -65,7 +68,7 @@ export interface SaltmineConfig {
     idUrl: string;
     fallback: TokenLostFallback;
   };
-  log: { level: LogLevel };
+  log: { level: LogLevel; format: LogFormat };
 }
 
 /** Defaults. Paths are relative here and resolved against the working directory by the loader. */
@@ -92,7 +95,7 @@ export const DEFAULTS: SaltmineConfig = {
     idUrl: 'https://id.twitch.tv',
     fallback: 'anonymous',
   },
-  log: { level: 'info' },
+  log: { level: 'info', format: 'auto' },
 };
 
 export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -142,6 +142,7 @@ test('bad environment values and flags name the variable or flag and the key', (
   assert.match(configError(() => load(cwd, { env: { SALTMINE_AUTH_FALLBACK: 'panic' } })).message, /^environment variable SALTMINE_AUTH_FALLBACK \(auth\.fallback\): Invalid option/);
   assert.match(configError(() => load(cwd, { flags: { port: '70000' } })).message, /^flag --port \(api\.port\): .*65535/);
   assert.match(configError(() => load(cwd, { flags: { logLevel: 'loud' } })).message, /^flag --log-level \(log\.level\)/);
+  assert.match(configError(() => load(cwd, { env: { SALTMINE_LOG_FORMAT: 'xml' } })).message, /^environment variable SALTMINE_LOG_FORMAT \(log\.format\): Invalid option/);
   assert.match(configError(() => load(cwd, { env: { SALTMINE_IRC_URL: 'http://irc.chat.twitch.tv' } })).message, /SALTMINE_IRC_URL \(irc\.serverUrl\): "http:\/\/irc\.chat\.twitch\.tv" is not a URL with scheme ircs: or irc: or wss: or ws:/);
 });
 
