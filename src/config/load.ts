@@ -77,6 +77,16 @@ function checkConsistency(config: SaltmineConfig, origins: Record<string, string
     const origin = origins['irc.reconnect.maxMs'] === 'default' ? origins['irc.reconnect.minMs'] : origins['irc.reconnect.maxMs'];
     throw new ConfigError(`${origin}: key "irc.reconnect.maxMs" (${maxMs}) must be at least irc.reconnect.minMs (${minMs})`, origin ?? null, 'irc.reconnect.maxMs');
   }
+  // Refused rather than ignored: recording into SQLite while the user believes it goes to PostgreSQL
+  // would put their data somewhere they are not looking.
+  if (config.database.postgresUrl !== null) {
+    const origin = origins['database.postgresUrl'];
+    throw new ConfigError(
+      `${origin}: key "database.postgresUrl": this version of saltmine stores into SQLite only (the PostgreSQL store is not built yet); remove the key to record into database.path (${config.database.path})`,
+      origin ?? null,
+      'database.postgresUrl',
+    );
+  }
 }
 
 function registerConfigSecrets(config: SaltmineConfig): void {
@@ -114,8 +124,8 @@ export function resolveConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   config.channels = [...new Set(config.channels)];
   config.database.path = resolve(cwd, config.database.path);
   config.auth.tokenFile = resolve(cwd, config.auth.tokenFile);
-  checkConsistency(config, origins);
   registerConfigSecrets(config);
+  checkConsistency(config, origins);
   return { config: deepFreeze(config), origins: Object.freeze(origins), warnings };
 }
 

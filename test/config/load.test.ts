@@ -172,6 +172,8 @@ test('secret values are never repeated in errors, and once loaded they are redac
   assert.doesNotMatch(configError(() => load(cwd)).message, /12345678901/);
   const bad = project(t);
   assert.doesNotMatch(configError(() => load(bad, { env: { SALTMINE_CLIENT_SECRET: 'zzsecretenv00000', SALTMINE_WRITER_BATCH_SIZE: 'zzsecretenv00000' } })).message, /zzsecretenv/);
-  load(project(t), { env: { SALTMINE_CLIENT_SECRET: 'zzsecretregistered0', SALTMINE_POSTGRES_URL: 'postgres://me:zzsecretpgpass@db/saltmine' } });
+  const pg = configError(() => load(project(t), { env: { SALTMINE_CLIENT_SECRET: 'zzsecretregistered0', SALTMINE_POSTGRES_URL: 'postgres://me:zzsecretpgpass@db/saltmine' } }));
+  assert.match(pg.message, /^environment variable SALTMINE_POSTGRES_URL: key "database\.postgresUrl": this version of saltmine stores into SQLite only/);
+  assert.doesNotMatch(pg.message, /zzsecretpgpass/);
   assert.equal(redactSecrets('x zzsecretregistered0 y zzsecretpgpass'), 'x [REDACTED] y [REDACTED]');
 });
