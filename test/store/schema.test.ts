@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore, SqliteStoreError } from '../../src/store/sqlite/sqlite-store.js';
 import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
-import { count, EVENT_TABLES, received, rowsOf, tempDir } from './helpers.js';
+import { archivedLines, count, EVENT_TABLES, received, rowsOf, tempDir } from './helpers.js';
 
 const dir = tempDir('schema');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -160,6 +161,39 @@ describe('reopening', () => {
       assert.equal(store.db.pragma('user_version', { simple: true }), MIGRATIONS.length);
       assert.deepEqual(rowsOf(store, 'SELECT message_id, thread_id, msg_content FROM whisper'), [{ message_id: '1', thread_id: 'a_b', msg_content: 'hi' }]);
       assert.ok(hasIndex(store.db, 'clearchat', 'target_login,timestamp'), 'migration 2 ran');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a schema 3 database to Brotli raw blocks and a smaller full-text index, keeping what it held', async () => {
+    const path = join(dir, 'v3.db');
+    const old = new BetterSqlite3(path);
+    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
+    old.pragma('user_version = 3');
+    // Two messages, the first in the full-text index, the second not (recorded with search off), and their
+    // lines in a zlib block, as schema 3 wrote them.
+    old.exec("INSERT INTO room (room_id, room_name) VALUES ('1001', '#chan')");
+    const insert = old.prepare("INSERT INTO privmsg (serial, timestamp, received_ms, room_id, message_id, msg_content, raw_id) VALUES (?, 1, 1, '1001', ?, ?, ?)");
+    insert.run(1, 'a', 'indexed words here', 65536);
+    insert.run(2, 'b', 'unindexed words here', 65537);
+    old.prepare("INSERT INTO privmsg_fts (rowid, msg_content) VALUES (1, 'indexed words here')").run();
+    old.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, data) VALUES (1, 1000, 1002, 2, ?)').run(deflateSync(Buffer.from('0,2\nfirst line\nsecond line')));
+    old.close();
+
+    const store = openSqliteStore(path);
+    try {
+      assert.equal(store.db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+      const match = (word: string) => rowsOf(store, 'SELECT rowid FROM privmsg_fts WHERE privmsg_fts MATCH ?', word).map((r) => r['rowid']);
+      assert.deepEqual(match('words'), [1], 'the same messages are indexed as before');
+      assert.deepEqual(match('indexed'), [1]);
+      assert.equal(count(store, 'sqlite_master', "name = 'privmsg_fts_docsize'"), 0, 'no per-message token counts');
+      assert.deepEqual([...store.raw.lines([65536, 65537]).values()].map((l) => [l.line, l.receivedMs]), [['first line', 1000], ['second line', 1002]]);
+
+      await store.write([received(PRIVMSG)]);
+      assert.deepEqual(rowsOf(store, 'SELECT codec FROM raw_block ORDER BY id').map((r) => r['codec']), ['deflate', 'br']);
+      assert.deepEqual(match('hello'), [3], 'new messages are indexed');
+      assert.deepEqual(archivedLines(store), ['first line', 'second line', PRIVMSG]);
     } finally {
       await store.close();
     }

@@ -49,12 +49,12 @@ export class SqliteStore implements Store {
       return;
     }
     const rows = new EventRows(db, options.search ?? true);
-    const insertBlock = db.prepare('INSERT INTO raw_block (first_ms, last_ms, count, malformed, data) VALUES (?, ?, ?, ?, ?)');
+    const insertBlock = db.prepare('INSERT INTO raw_block (first_ms, last_ms, count, malformed, codec, data) VALUES (?, ?, ?, ?, ?, ?)');
     this.rows = rows;
     this.writeBatch = db.transaction((batch: readonly ReceivedEvent[], block: EncodedBlock): WriteResult => {
       const result: WriteResult = { lines: batch.length, rows: {}, duplicates: 0, malformed: 0 };
       for (const { event } of batch) if (event.type === 'malformed') result.malformed++;
-      const blockId = Number(insertBlock.run(block.firstMs, block.lastMs, block.count, result.malformed, block.data).lastInsertRowid);
+      const blockId = Number(insertBlock.run(block.firstMs, block.lastMs, block.count, result.malformed, block.codec, block.data).lastInsertRowid);
       result.rows['raw'] = batch.length;
       for (let i = 0; i < batch.length; i++) {
         const { event, receivedMs } = batch[i]!;
