@@ -1,5 +1,6 @@
 // IRCv3 message-tag values: escaping rules from https://ircv3.net/specs/extensions/message-tags.html
 // (`\:` ; `\s` space, `\\` backslash, `\r` CR, `\n` LF, any other `\x` is `x`, a lone trailing `\` is dropped).
+import { parseTagsByShape } from './tag-shapes.js';
 
 /** Tag name → unescaped value. A tag without `=` and `key=` both give `""`. */
 export type Tags = Record<string, string>;
@@ -48,9 +49,16 @@ export function escapeTagValue(value: string): string {
 
 /**
  * Parses the tag section `k1=v1;k2=v2` (without the leading `@`) of `line` between `start` and `end`.
- * Index scanning, no split/regex: this runs for every line received.
+ * Index scanning, no split/regex: this runs for every line received. Lines whose key sequence has been seen
+ * get their object from a compiled constructor (tag-shapes.ts); the rest, and the meaning of every case, come
+ * from `parseTagsGeneric`.
  */
 export function parseTags(line: string, start: number, end: number): Tags {
+  return parseTagsByShape(line, start, end, unescapeTagValue) ?? parseTagsGeneric(line, start, end);
+}
+
+/** Key by key: the reference for what a tags object holds (later duplicates win, empty keys are skipped). */
+export function parseTagsGeneric(line: string, start: number, end: number): Tags {
   const tags: Tags = {};
   let i = start;
   // The next `=` at or after i. Remembered across tags so that a run of valueless tags (`a;b;c`) does not
