@@ -13,17 +13,26 @@ export const str = (tag: string) => ['str', tag] as const;
 export const int = (tag: string) => ['int', tag] as const;
 export const bool = (tag: string) => ['bool', tag] as const;
 
+// Each reader comes in two forms: `tagStr(tags, 'x')` and `strOf(tags['x'])`. The second is for the hot
+// builders (map.ts): the property load then happens at the caller, where the tag name is a constant and the
+// tags object has one shape per kind of line (src/irc/tag-shapes.ts), instead of one megamorphic load here.
+
 /** A present, non-empty tag value, else null (IRCv3: an empty value means the same as an absent one). */
-export function tagStr(tags: Tags, name: string): string | null {
-  const v = tags[name];
+export function strOf(v: string | undefined): string | null {
   return v === undefined || v === '' ? null : v;
 }
 
+export function tagStr(tags: Tags, name: string): string | null {
+  return strOf(tags[name]);
+}
+
 /** A decimal integer (optionally negative); anything else is null rather than a guess. */
+export function intOf(v: string | undefined): number | null {
+  return v === undefined || v === '' ? null : parseIntStrict(v);
+}
+
 export function tagInt(tags: Tags, name: string): number | null {
-  const v = tags[name];
-  if (v === undefined || v === '') return null;
-  return parseIntStrict(v);
+  return intOf(tags[name]);
 }
 
 /** `-?[0-9]+` within the safe-integer range, else null (a value past 2^53 must not come back silently rounded). */
@@ -39,11 +48,14 @@ export function parseIntStrict(v: string): number | null {
 }
 
 /** `1`/`true` → true, `0`/`false` → false, absent or anything else → null. */
-export function tagBool(tags: Tags, name: string): boolean | null {
-  const v = tags[name];
+export function boolOf(v: string | undefined): boolean | null {
   if (v === '1' || v === 'true') return true;
   if (v === '0' || v === 'false') return false;
   return null;
+}
+
+export function tagBool(tags: Tags, name: string): boolean | null {
+  return boolOf(tags[name]);
 }
 
 export function readFields<S extends FieldSpecs>(tags: Tags, specs: S): FieldValues<S> {

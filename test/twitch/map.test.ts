@@ -2,8 +2,9 @@
 // (values read off the lines by hand), plus the fallbacks: unknown commands, missing tags, malformed lines.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseLine } from '../../src/irc/parse.js';
-import { normalizeChannel, parseEvent, toEvent } from '../../src/twitch/map.js';
+import { lowerCase, normalizeChannel, parseEvent, toEvent } from '../../src/twitch/map.js';
 import { corpusLines } from '../irc/corpus.js';
 import type { RoomModes, RoomstateEvent } from '../../src/twitch/events.js';
 import { chatUser, realEvent, realLine, withoutIrc } from './expect.js';
@@ -381,5 +382,16 @@ describe('normalizeChannel', () => {
     assert.equal(normalizeChannel(''), null);
     assert.equal(normalizeChannel('*'), null);
     assert.equal(normalizeChannel(undefined), null);
+  });
+
+  it('lower-cases exactly as toLowerCase does, capitals and non-ASCII included', () => {
+    for (const name of ['forsen', 'PajLada', 'ÄÖÜ', 'İstanbul', 'ΣΑΣ', 'a_b9', 'ZZ', '']) assert.equal(lowerCase(name), name.toLowerCase(), name);
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (name) => lowerCase(name) === name.toLowerCase()));
+  });
+
+  it('gives the nick in lower case when a line has no login tag', () => {
+    const event = parseEvent(':SomeNick!somenick@somenick.tmi.twitch.tv PRIVMSG #Chan :hi');
+    assert.equal(event.channel, '#chan');
+    assert.equal(event.type === 'privmsg' && event.user.login, 'somenick');
   });
 });
