@@ -243,3 +243,19 @@ describe('lines that name a channel without a room-id', () => {
     assert.deepEqual(rowsOf(t.store, "SELECT room_id, user_id, msg_content FROM privmsg"), [{ room_id: '#oldchan', user_id: '@dave', msg_content: 'hello from 2014' }]);
   });
 });
+
+describe('the read connection', () => {
+  it('is a separate read-only connection with a 1 GiB memory map and a 256 MiB page cache; the writer keeps its own', async () => {
+    const t = openTempStore('read-connection');
+    try {
+      const reader = t.store.readDb;
+      assert.notEqual(reader, t.store.db);
+      assert.equal(reader.readonly, true);
+      assert.equal(reader.pragma('mmap_size', { simple: true }), 1024 * 1024 * 1024);
+      assert.equal(reader.pragma('cache_size', { simple: true }), -256 * 1024);
+      assert.equal(t.store.db.pragma('cache_size', { simple: true }), -65536);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
