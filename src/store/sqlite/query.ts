@@ -3,11 +3,10 @@
 // (a room recorded under its Twitch id and, from old logs, under a `#login` stand-in) are merged here, not
 // with `IN (...)`, which would make SQLite sort every matching row before applying LIMIT.
 import type { Database, Statement } from 'better-sqlite3';
-import { QueryError, RESOURCES, type Cursor, type ListQuery, type Page, type Row, type RowValue } from '../query.js';
+import { QueryError, RESOURCES, type Cursor, type ListQuery, type Page, type Row } from '../query.js';
 import { LISTINGS, USERS, USERS_IN_ROOM, type Listing } from './listings.js';
-import type { RawLine, RawReader } from './raw-archive.js';
-
-type Raw = Record<string, unknown>;
+import type { RawReader } from './raw-archive.js';
+import { keyIndex, rowBuilder, type Columns } from './row-builder.js';
 
 const statements = new WeakMap<Database, Map<string, Statement>>();
 
@@ -151,6 +150,8 @@ interface Prepared {
   /** Positional parameters the statement takes (0, 1 or 2). */
   arity: number;
   named: Record<string, unknown>;
+  /** The fields each row array starts with, in order. */
+  names: readonly string[];
 }
 
 function prepareList(db: Database, query: ListQuery): Prepared {
@@ -159,7 +160,7 @@ function prepareList(db: Database, query: ListQuery): Prepared {
   const rooms = resolveRoom(db, listing, query.room);
   const user = resolveUser(db, listing, query.user);
   const search = query.text === undefined ? null : searchPlan(db, listing, user);
-  const statement = prepare(db, buildSql(listing, query, rooms !== null, user, search));
+  const statement = prepare(db, buildSql(listing, query, rooms !== null, user, search)).raw(true);
   const pairs: string[][] = [];
   for (const room of rooms ?? [null]) {
     for (const value of user?.values ?? [null]) pairs.push([room, value].filter((v): v is string => v !== null));
@@ -172,7 +173,7 @@ function prepareList(db: Database, query: ListQuery): Prepared {
     named['afterTime'] = query.after[0];
     named['afterTie'] = query.after[1];
   }
-  return { statement, pairs, arity: (rooms === null ? 0 : 1) + (user === null ? 0 : 1), named };
+  return { statement, pairs, arity: (rooms === null ? 0 : 1) + (user === null ? 0 : 1), named, names: Object.keys(listing.select) };
 }
 
 /** EXPLAIN QUERY PLAN of the statement a query runs (its first room/user pair), one detail line per step. */
@@ -184,63 +185,42 @@ export function explainList(db: Database, query: ListQuery): string[] {
   return plan.map((step) => step.detail);
 }
 
-function converter(query: ListQuery, lines: Map<number, RawLine> | null): (raw: Raw) => Row {
-  const fields = Object.entries(RESOURCES[query.resource].fields as Record<string, string>);
-  return (raw) => {
-    const row: Row = {};
-    for (const [name, type] of fields) {
-      const value = raw[name] as RowValue;
-      if (value === null || value === undefined) row[name] = null;
-      else if (type === 'boolean') row[name] = value !== 0;
-      else if (type === 'json') row[name] = parseJson(value as string);
-      else row[name] = value;
-    }
-    if (lines !== null) row['raw_line'] = lines.get(raw['_r'] as number)?.line ?? null;
-    return row;
+function compareKeys(at: number): (a: Columns, b: Columns) => number {
+  return (a, b) => {
+    const ka = a[at] as number;
+    const kb = b[at] as number;
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    const ta = a[at + 1] as number | string;
+    const tb = b[at + 1] as number | string;
+    return ta === tb ? 0 : ta < tb ? -1 : 1;
   };
-}
-
-function parseJson(text: string): RowValue {
-  try {
-    return JSON.parse(text) as RowValue;
-  } catch {
-    // Stored by us as JSON; if something else wrote the column, the text itself is still the data.
-    return text;
-  }
-}
-
-function compareKeys(a: Raw, b: Raw): number {
-  const ka = a['_k'] as number;
-  const kb = b['_k'] as number;
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  const ta = a['_t'] as number | string;
-  const tb = b['_t'] as number | string;
-  return ta === tb ? 0 : ta < tb ? -1 : 1;
 }
 
 /** Runs a ListQuery against an open database; `raw` reads the archived lines. */
 export function listRows(db: Database, raw: RawReader, query: ListQuery): Page {
   if (query.resource === 'raw') return listRaw(raw, query);
-  const { statement, pairs, named } = prepareList(db, query);
-  let raws: Raw[];
+  const { statement, pairs, named, names } = prepareList(db, query);
   if (pairs.length === 0) return { rows: [], next: null };
+  const key = keyIndex(names);
+  let found: Columns[];
   if (pairs.length === 1) {
-    raws = statement.all(...pairs[0]!, named) as Raw[];
+    found = statement.all(...pairs[0]!, named) as Columns[];
   } else {
     // Each id's best offset+limit+1 rows hold the merged page's rows.
     const offset = query.offset ?? 0;
     const perPair = { ...named, limit: offset + query.limit + 1, offset: 0 };
-    const merged: Raw[] = [];
-    for (const pair of pairs) merged.push(...(statement.all(...pair, perPair) as Raw[]));
-    merged.sort(query.order === 'desc' ? (a, b) => compareKeys(b, a) : compareKeys);
-    raws = merged.slice(offset, offset + query.limit + 1);
+    const merged: Columns[] = [];
+    for (const pair of pairs) merged.push(...(statement.all(...pair, perPair) as Columns[]));
+    const ascending = compareKeys(key);
+    merged.sort(query.order === 'desc' ? (a, b) => ascending(b, a) : ascending);
+    found = merged.slice(offset, offset + query.limit + 1);
   }
-  const more = raws.length > query.limit;
-  if (more) raws.length = query.limit;
-  const last = raws[raws.length - 1];
-  const next: Cursor | null = more && last !== undefined ? [last['_k'] as number, last['_t'] as number | string] : null;
-  const lines = query.withRawLine ? raw.lines(raws.map((r) => r['_r'] as number)) : null;
-  return { rows: raws.map(converter(query, lines)), next };
+  const more = found.length > query.limit;
+  if (more) found.length = query.limit;
+  const last = found[found.length - 1];
+  const next: Cursor | null = more && last !== undefined ? [last[key] as number, last[key + 1] as number | string] : null;
+  const lines = query.withRawLine ? raw.lines(found.map((r) => r[key + 2] as number)) : null;
+  return { rows: found.map(rowBuilder(names, RESOURCES[query.resource].fields, lines)), next };
 }
 
 /** The raw archive in arrival order (line ids grow with arrival); the cursor is [line id, line id]. */
