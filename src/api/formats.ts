@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import type { FieldTypes, Row } from '../store/query.js';
 import { isoTime } from './iso-time.js';
+import { rowJson } from './json-rows.js';
 
 export const FORMATS = ['json', 'ndjson', 'csv', 'raw', 'text'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -43,9 +44,11 @@ export function csvHeader(fields: FieldTypes): string {
 export function renderPage(format: Exclude<Format, 'json'>, fields: FieldTypes, rows: readonly Row[], textLine?: TextLine): string {
   let out = '';
   switch (format) {
-    case 'ndjson':
-      for (const row of rows) out += JSON.stringify(presentRow(fields, row)) + '\n';
+    case 'ndjson': {
+      const encode = rowJson(fields);
+      for (const row of rows) out += encode(row) + '\n';
       return out;
+    }
     case 'csv': {
       const names = Object.keys(fields);
       for (const row of rows) {

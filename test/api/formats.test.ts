@@ -2,6 +2,9 @@
 // carry the same rows. raw gives back the imported lines byte for byte.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeCursor } from '../../src/api/cursor.js';
+import { presentRow } from '../../src/api/formats.js';
+import { RESOURCES } from '../../src/store/query.js';
 import { listOf, serve, type Rows, type Served } from './harness.js';
 import { privmsgLine, syntheticEvents, USERS } from './synthetic.js';
 
@@ -46,6 +49,19 @@ async function jsonRows(query: string): Promise<Rows> {
 }
 
 describe('formats', () => {
+  it('a json page is byte for byte JSON.stringify of the store\'s page as the API presents it', async () => {
+    for (const [path, key, query] of [
+      ['/api/messages?room-name=quoting', 'messages', { resource: 'privmsg', room: { name: 'quoting' }, order: 'desc', limit: 100 }],
+      ['/api/subs?limit=3&order=asc', 'subscriptions', { resource: 'subscription', order: 'asc', limit: 3 }],
+    ] as const) {
+      const { text, headers } = await served.get(path);
+      assert.equal(headers.get('content-type'), 'application/json; charset=utf-8');
+      const page = await served.store.list(query);
+      const expected = JSON.stringify({ [key]: page.rows.map((row) => presentRow(RESOURCES[query.resource].fields, row)), count: page.rows.length, next: page.next && encodeCursor(query.order, page.next) });
+      assert.equal(text, expected, path);
+    }
+  });
+
   it('json is the default and the same as format=json', async () => {
     const plain = await served.get('/api/messages?room-name=quoting');
     const explicit = await served.get('/api/messages?room-name=quoting&format=json');
