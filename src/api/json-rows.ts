@@ -13,9 +13,13 @@ const VALUE: Readonly<Record<FieldType, string>> = {
   integer: `(typeof v === 'number' && Number.isFinite(v) ? '' + v : J(v))`,
   boolean: `(v === true ? 'true' : v === false ? 'false' : J(v))`,
   timestamp: `(typeof v === 'number' ? '"' + iso(v) + '"' : J(v))`,
-  string: 'J(v)',
+  string: `(v === null ? 'null' : typeof v === 'string' && !ESCAPED.test(v) ? '"' + v + '"' : J(v))`,
   json: 'J(v)',
 };
+
+/** Characters JSON.stringify writes escaped (quote, backslash, controls, any surrogate to be safe about lone ones). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function compile(fields: FieldTypes): RowJson {
   const parts = Object.entries(fields).map(([name, type], i) => {
@@ -24,7 +28,7 @@ function compile(fields: FieldTypes): RowJson {
     return `s += ${key}; v = row[${JSON.stringify(name)}] ?? null; s += ${VALUE[type]};`;
   });
   const body = `return (row) => { let s = ''; let v; ${parts.join(' ')} return s + '}'; };`;
-  return new Function('J', 'iso', body)(JSON.stringify, isoTime) as RowJson;
+  return new Function('J', 'iso', 'ESCAPED', body)(JSON.stringify, isoTime, ESCAPED) as RowJson;
 }
 
 /** The JSON encoder of rows with these fields (cached per field set). */
@@ -34,10 +38,28 @@ export function rowJson(fields: FieldTypes): RowJson {
   return encode;
 }
 
-/** A json page `{"<key>":[rows],"count":n,"next":cursor}`, as JSON.stringify would write it. */
-export function jsonPage(key: string, fields: FieldTypes, rows: readonly Row[], next: string | null): string {
+/**
+ * Scratch space for a page's bytes, reused (and grown) from page to page. Each row's text is encoded as soon as
+ * it is made: one string for the whole page would be a rope of thousands of pieces, and flattening and
+ * encoding it (two-byte as soon as one row has an emoji) cost more than making it.
+ */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+function put(text: string, at: number): number {
+  // At most 3 bytes per UTF-16 code unit.
+  if (at + text.length * 3 > scratch.length) {
+    const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + text.length * 3));
+    scratch.copy(grown, 0, 0, at);
+    scratch = grown;
+  }
+  return at + scratch.write(text, at, 'utf8');
+}
+
+/** A json page `{"<key>":[rows],"count":n,"next":cursor}` in UTF-8, byte for byte what JSON.stringify would give. */
+export function jsonPage(key: string, fields: FieldTypes, rows: readonly Row[], next: string | null): Buffer {
   const encode = rowJson(fields);
-  let out = `{${JSON.stringify(key)}:[`;
-  for (let i = 0; i < rows.length; i++) out += (i === 0 ? '' : ',') + encode(rows[i]!);
-  return `${out}],"count":${rows.length},"next":${JSON.stringify(next)}}`;
+  let at = put(`{${JSON.stringify(key)}:[`, 0);
+  for (let i = 0; i < rows.length; i++) at = put(i === 0 ? encode(rows[i]!) : ',' + encode(rows[i]!), at);
+  at = put(`],"count":${rows.length},"next":${JSON.stringify(next)}}`, at);
+  return Buffer.from(scratch.subarray(0, at));
 }

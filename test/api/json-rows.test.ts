@@ -40,10 +40,13 @@ describe('rowJson', () => {
     }
   });
 
-  it('a page is JSON.stringify of { key: rows, count, next }', () => {
+  it('a page is JSON.stringify of { key: rows, count, next } in UTF-8, also when larger than the scratch buffer', () => {
+    const long = { id: 1, at: 0, name: '👉 "x" '.repeat(20_000), flag: true, extra: { a: 'é' }, 'odd "key"\n': 'ü' };
+    const rows = Array.from({ length: 5 }, () => long);
+    assert.ok(jsonPage('items', FIELDS, rows, null).equals(Buffer.from(JSON.stringify({ items: rows.map((row) => presentRow(FIELDS, row)), count: 5, next: null }), 'utf8')));
     fc.assert(fc.property(fc.array(rowOf(Object.keys(FIELDS)), { maxLength: 20 }), fc.option(fc.string()), (rows, next) => {
       const expected = outcome(() => JSON.stringify({ items: rows.map((row) => presentRow(FIELDS, row)), count: rows.length, next }));
-      return outcome(() => jsonPage('items', FIELDS, rows, next)) === expected;
+      return outcome(() => jsonPage('items', FIELDS, rows, next).toString('utf8')) === expected;
     }), { numRuns: 500 });
   });
 });

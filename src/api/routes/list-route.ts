@@ -55,7 +55,7 @@ export async function sendList(store: Store, route: ListRoute, query: ListQuery,
     // Serialized here, not by the response schema's serializer: that one would need presentRow's copy of every row.
     const body = jsonPage(route.key, fields, page.rows, page.next === null ? null : encodeCursor(query.order, page.next));
     reply.type(CONTENT_TYPES.json);
-    return reply.send(Buffer.from(body, 'utf8'));
+    return reply.send(body);
   }
   const pages = streamRows(store, query, STREAM_CHUNK);
   // The first page is read before the status line goes out: a query the store refuses is still a 400.
