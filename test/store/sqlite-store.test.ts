@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { corpusLines, lineWith } from '../irc/corpus.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { count, openTempStore, received, RECEIVED_MS, rowOf, rowsOf, type TempStore } from './helpers.js';
 
 const REAL = corpusLines('twitch-lines.txt');
@@ -254,6 +255,22 @@ describe('the read connection', () => {
       assert.equal(reader.pragma('mmap_size', { simple: true }), 1024 * 1024 * 1024);
       assert.equal(reader.pragma('cache_size', { simple: true }), -256 * 1024);
       assert.equal(t.store.db.pragma('cache_size', { simple: true }), -65536);
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('of a read-only store (serve) is its one connection, with the same memory map and page cache', async () => {
+    const t = openTempStore('read-only-connection');
+    try {
+      const readonly = openSqliteStore(t.path, { readonly: true });
+      try {
+        assert.equal(readonly.readDb, readonly.db);
+        assert.equal(readonly.readDb.pragma('mmap_size', { simple: true }), 1024 * 1024 * 1024);
+        assert.equal(readonly.readDb.pragma('cache_size', { simple: true }), -256 * 1024);
+      } finally {
+        await readonly.close();
+      }
     } finally {
       await t.dispose();
     }

@@ -14,6 +14,15 @@ import { listRows } from './query.js';
 const READ_MMAP_BYTES = 1 << 30;
 const READ_CACHE_KIB = 256 * 1024;
 
+/**
+ * The API's pages are index lookups spread over the whole file: mapped pages are read without a copy into the
+ * page cache, and a larger cache keeps the hot index pages of a 10M-row database. For read connections only.
+ */
+function tuneForReading(db: Database): void {
+  db.pragma(`mmap_size = ${READ_MMAP_BYTES}`);
+  db.pragma(`cache_size = -${READ_CACHE_KIB}`);
+}
+
 export interface SqliteStoreOptions {
   /** Maintain the full-text index of messages (costs ingest speed; on by default). */
   search?: boolean;
@@ -100,10 +109,7 @@ export class SqliteStore implements Store {
       this.reader = this.path === ':memory:' || this.db.readonly ? this.db : new BetterSqlite3(this.path, { readonly: true, fileMustExist: true });
       if (this.reader !== this.db) {
         this.reader.pragma('busy_timeout = 5000');
-        // The API's pages are index lookups spread over the whole file: mapped pages are read without a copy
-        // into the page cache, and a larger cache keeps the hot index pages of a 10M-row database.
-        this.reader.pragma(`mmap_size = ${READ_MMAP_BYTES}`);
-        this.reader.pragma(`cache_size = -${READ_CACHE_KIB}`);
+        tuneForReading(this.reader);
       }
     }
     return this.reader;
@@ -194,6 +200,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
+    // A read-only store (`serve`, `status`) reads on this connection.
+    if (options.readonly) tuneForReading(db);
     return new SqliteStore(db, path, options);
   } catch (err) {
     db.close();
