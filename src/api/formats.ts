@@ -3,6 +3,8 @@
 // export of millions of rows holds one page in memory.
 import { Readable } from 'node:stream';
 import type { FieldTypes, Row } from '../store/query.js';
+import { isoTime } from './iso-time.js';
+import { rowJson } from './json-rows.js';
 
 export const FORMATS = ['json', 'ndjson', 'csv', 'raw', 'text'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -18,14 +20,12 @@ export const CONTENT_TYPES: Readonly<Record<Format, string>> = {
 /** One line of the justlog-style text format: who said it and what (the time and room are added here). */
 export type TextLine = (row: Row) => { user: string | null; body: string };
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
 /** A store row as the API shows it: timestamps as ISO 8601 UTC with milliseconds. */
 export function presentRow(fields: FieldTypes, row: Row): Row {
   const out: Row = {};
   for (const name in fields) {
     const value = row[name] ?? null;
-    out[name] = fields[name] === 'timestamp' && typeof value === 'number' ? iso(value) : value;
+    out[name] = fields[name] === 'timestamp' && typeof value === 'number' ? isoTime(value) : value;
   }
   return out;
 }
@@ -44,9 +44,11 @@ export function csvHeader(fields: FieldTypes): string {
 export function renderPage(format: Exclude<Format, 'json'>, fields: FieldTypes, rows: readonly Row[], textLine?: TextLine): string {
   let out = '';
   switch (format) {
-    case 'ndjson':
-      for (const row of rows) out += JSON.stringify(presentRow(fields, row)) + '\n';
+    case 'ndjson': {
+      const encode = rowJson(fields);
+      for (const row of rows) out += encode(row) + '\n';
       return out;
+    }
     case 'csv': {
       const names = Object.keys(fields);
       for (const row of rows) {
@@ -70,7 +72,7 @@ export function renderPage(format: Exclude<Format, 'json'>, fields: FieldTypes, 
 /** `[2024-01-15 14:30:00] #channel user: text` (justlog/rustlog); without a user `[…] #channel text`. */
 function textOf(row: Row, textLine: TextLine): string {
   const ms = row['timestamp'];
-  const time = typeof ms === 'number' ? iso(ms).slice(0, 19).replace('T', ' ') : '????-??-?? ??:??:??';
+  const time = typeof ms === 'number' ? isoTime(ms).slice(0, 19).replace('T', ' ') : '????-??-?? ??:??:??';
   const room = typeof row['room_name'] === 'string' ? row['room_name'] : '';
   const { user, body } = textLine(row);
   // One row, one line: text that spans lines would read as several entries.

@@ -2,6 +2,9 @@
 // carry the same rows. raw gives back the imported lines byte for byte.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeCursor } from '../../src/api/cursor.js';
+import { presentRow } from '../../src/api/formats.js';
+import { RESOURCES } from '../../src/store/query.js';
 import { listOf, serve, type Rows, type Served } from './harness.js';
 import { privmsgLine, syntheticEvents, USERS } from './synthetic.js';
 
@@ -13,9 +16,12 @@ const TRICKY = [
   privmsgLine({ id: 'f0000000-0000-4000-8000-000000000003', room: { id: '1009', login: 'quoting' }, user: USERS[2]!, ts: Date.UTC(2024, 5, 1, 12), text: 'line\\nwith backslash' }),
 ];
 
+/** A USERNOTICE without a table of its own: its tags are a JSON field. */
+const RITUAL = '@badge-info=;badges=;color=;display-name=Ritualist;emotes=;flags=;id=f0000000-0000-4000-8000-000000000009;login=ritualist;mod=0;msg-id=ritual;msg-param-ritual-name=new_chatter;room-id=1009;subscriber=0;system-msg=@Ritualist\\sis\\snew\\shere!;tmi-sent-ts=1717236000000;user-id=2009;user-type= :tmi.twitch.tv USERNOTICE #quoting :HeyGuys';
+
 let served: Served;
 before(async () => {
-  served = await serve('formats', [...EVENTS.map((e) => e.line), ...TRICKY]);
+  served = await serve('formats', [...EVENTS.map((e) => e.line), ...TRICKY, RITUAL]);
 });
 after(() => served.close());
 
@@ -43,6 +49,19 @@ async function jsonRows(query: string): Promise<Rows> {
 }
 
 describe('formats', () => {
+  it('a json page is byte for byte JSON.stringify of the store\'s page as the API presents it', async () => {
+    for (const [path, key, query] of [
+      ['/api/messages?room-name=quoting', 'messages', { resource: 'privmsg', room: { name: 'quoting' }, order: 'desc', limit: 100 }],
+      ['/api/subs?limit=3&order=asc', 'subscriptions', { resource: 'subscription', order: 'asc', limit: 3 }],
+    ] as const) {
+      const { text, headers } = await served.get(path);
+      assert.equal(headers.get('content-type'), 'application/json; charset=utf-8');
+      const page = await served.store.list(query);
+      const expected = JSON.stringify({ [key]: page.rows.map((row) => presentRow(RESOURCES[query.resource].fields, row)), count: page.rows.length, next: page.next && encodeCursor(query.order, page.next) });
+      assert.equal(text, expected, path);
+    }
+  });
+
   it('json is the default and the same as format=json', async () => {
     const plain = await served.get('/api/messages?room-name=quoting');
     const explicit = await served.get('/api/messages?room-name=quoting&format=json');
@@ -72,6 +91,25 @@ describe('formats', () => {
       assert.deepEqual(line, header!.map((name) => (row[name] === null ? '' : String(row[name]))));
     });
     assert.ok(cells.some((line) => line.includes('a "quoted", comma; and 👉 emoji')));
+  });
+
+  it('json, ndjson and csv give the same rows on routes with every field type (booleans, json, timestamps, nulls)', async () => {
+    const routes = [['/api/messages?', 'messages'], ['/api/subscriptions?', 'subscriptions'], ['/api/mysterygifts?', 'mystery_gifts'],
+      ['/api/usernotices?', 'usernotices'], ['/api/users?', 'users'], ['/api/users?room-name=alpha&', 'users'], ['/api/rooms?', 'rooms']] as const;
+    for (const [path, key] of routes) {
+      const { status, json } = await served.get(`${path}limit=10000`);
+      assert.equal(status, 200, path);
+      const rows = listOf(json, key).rows;
+      assert.ok(rows.length > 0, path);
+      const ndjson = (await served.get(`${path}format=ndjson`)).text;
+      assert.deepEqual(ndjson.slice(0, -1).split('\n').map((line) => JSON.parse(line) as unknown), rows, path);
+      const [header, ...cells] = parseCsv((await served.get(`${path}format=csv`)).text);
+      assert.deepEqual(header, Object.keys(rows[0]!), path);
+      const cell = (value: unknown) => (value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+      assert.deepEqual(cells, rows.map((row) => header!.map((name) => cell(row[name]))), path);
+    }
+    const [ritual] = listOf((await served.get('/api/usernotices')).json, 'usernotices').rows;
+    assert.equal((ritual!['tags'] as Record<string, string>)['msg-param-ritual-name'], 'new_chatter');
   });
 
   it('raw gives back exactly the imported lines of the matching rows', async () => {

@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { corpusLines, lineWith } from '../irc/corpus.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { count, openTempStore, received, RECEIVED_MS, rowOf, rowsOf, type TempStore } from './helpers.js';
 
 const REAL = corpusLines('twitch-lines.txt');
@@ -241,5 +242,37 @@ describe('lines that name a channel without a room-id', () => {
   it('a chat line of an old log without room-id, for a channel never seen with one, keeps the stand-in id #login', async () => {
     await t.store.write([received(':dave!dave@dave.tmi.twitch.tv PRIVMSG #oldchan :hello from 2014')]);
     assert.deepEqual(rowsOf(t.store, "SELECT room_id, user_id, msg_content FROM privmsg"), [{ room_id: '#oldchan', user_id: '@dave', msg_content: 'hello from 2014' }]);
+  });
+});
+
+describe('the read connection', () => {
+  it('is a separate read-only connection with a 1 GiB memory map and a 256 MiB page cache; the writer keeps its own', async () => {
+    const t = openTempStore('read-connection');
+    try {
+      const reader = t.store.readDb;
+      assert.notEqual(reader, t.store.db);
+      assert.equal(reader.readonly, true);
+      assert.equal(reader.pragma('mmap_size', { simple: true }), 1024 * 1024 * 1024);
+      assert.equal(reader.pragma('cache_size', { simple: true }), -256 * 1024);
+      assert.equal(t.store.db.pragma('cache_size', { simple: true }), -65536);
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('of a read-only store (serve) is its one connection, with the same memory map and page cache', async () => {
+    const t = openTempStore('read-only-connection');
+    try {
+      const readonly = openSqliteStore(t.path, { readonly: true });
+      try {
+        assert.equal(readonly.readDb, readonly.db);
+        assert.equal(readonly.readDb.pragma('mmap_size', { simple: true }), 1024 * 1024 * 1024);
+        assert.equal(readonly.readDb.pragma('cache_size', { simple: true }), -256 * 1024);
+      } finally {
+        await readonly.close();
+      }
+    } finally {
+      await t.dispose();
+    }
   });
 });

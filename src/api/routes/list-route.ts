@@ -5,7 +5,8 @@ import { RESOURCES, streamRows, type FieldType, type FieldTypes, type ListQuery,
 import type { Store } from '../../store/store.js';
 import { encodeCursor } from '../cursor.js';
 import { ERROR_BODY_SCHEMA } from '../errors.js';
-import { CONTENT_TYPES, csvHeader, pageStream, presentRow, renderPage, type Format, type TextLine } from '../formats.js';
+import { CONTENT_TYPES, csvHeader, pageStream, renderPage, type Format, type TextLine } from '../formats.js';
+import { jsonPage } from '../json-rows.js';
 import { describeSchemaError, listParams, querystringSchema, toListRequest, type ParamName } from '../params.js';
 
 export interface ListRoute {
@@ -51,7 +52,10 @@ export async function sendList(store: Store, route: ListRoute, query: ListQuery,
   const fields = RESOURCES[route.resource].fields;
   if (format === 'json') {
     const page = await store.list(query);
-    return { [route.key]: page.rows.map((row) => presentRow(fields, row)), count: page.rows.length, next: page.next === null ? null : encodeCursor(query.order, page.next) };
+    // Serialized here, not by the response schema's serializer: that one would need presentRow's copy of every row.
+    const body = jsonPage(route.key, fields, page.rows, page.next === null ? null : encodeCursor(query.order, page.next));
+    reply.type(CONTENT_TYPES.json);
+    return reply.send(body);
   }
   const pages = streamRows(store, query, STREAM_CHUNK);
   // The first page is read before the status line goes out: a query the store refuses is still a 400.

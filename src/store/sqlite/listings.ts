@@ -24,8 +24,8 @@ export interface Listing {
   toTime?: string;
   /** Expression giving the raw archive id of a row's original line (raw-archive.ts). */
   rawId?: string;
-  /** Condition with one `?` bound to a full-text query. */
-  text?: string;
+  /** FTS5 table over the listed table's text whose rowid is the row's serial: search reads it in rowid order. */
+  fts?: string;
 }
 
 type Overrides = Record<string, string>;
@@ -59,7 +59,7 @@ const CHATTER = { id: 't.user_id' };
 const NOTICE = { display_name: 'coalesce(t.display_name, u.display_name)' };
 
 export const LISTINGS: Readonly<Record<Exclude<Resource, 'user' | 'raw'>, Listing>> = {
-  privmsg: { ...event('privmsg', 'privmsg', CHATTER), text: 't.serial IN (SELECT rowid FROM privmsg_fts WHERE privmsg_fts MATCH ?)' },
+  privmsg: { ...event('privmsg', 'privmsg', CHATTER), fts: 'privmsg_fts' },
   bits: event('bits', 'bits', CHATTER, { msg_content: '(SELECT p.msg_content FROM privmsg p WHERE p.message_id = t.message_id)' }),
   announcement: event('announcement', 'announcement', CHATTER, NOTICE),
   subscription: event('subscription', 'subscription', CHATTER, NOTICE),

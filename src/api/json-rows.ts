@@ -1,0 +1,65 @@
+// JSON text of rows, compiled once per field set: one concatenation per row with each field's key already in
+// the source and its type's fast path (numbers, booleans and ISO timestamps need no JSON.stringify). The
+// output is exactly JSON.stringify(presentRow(fields, row)), so json pages and ndjson lines read the same.
+import type { FieldType, FieldTypes, Row } from '../store/query.js';
+import { isoTime } from './iso-time.js';
+
+export type RowJson = (row: Row) => string;
+
+const compiled = new WeakMap<FieldTypes, RowJson>();
+
+/** Expression for the JSON of `v` (the field's value, never undefined) by the field's type; others fall back to J. */
+const VALUE: Readonly<Record<FieldType, string>> = {
+  integer: `(typeof v === 'number' && Number.isFinite(v) ? '' + v : J(v))`,
+  boolean: `(v === true ? 'true' : v === false ? 'false' : J(v))`,
+  timestamp: `(typeof v === 'number' ? '"' + iso(v) + '"' : J(v))`,
+  string: `(v === null ? 'null' : typeof v === 'string' && !ESCAPED.test(v) ? '"' + v + '"' : J(v))`,
+  json: 'J(v)',
+};
+
+/** Characters JSON.stringify writes escaped (quote, backslash, controls, any surrogate to be safe about lone ones). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function compile(fields: FieldTypes): RowJson {
+  const parts = Object.entries(fields).map(([name, type], i) => {
+    // Names come from the resource table (store/query.ts), never from input.
+    const key = JSON.stringify((i === 0 ? '{' : ',') + JSON.stringify(name) + ':');
+    return `s += ${key}; v = row[${JSON.stringify(name)}] ?? null; s += ${VALUE[type]};`;
+  });
+  const body = `return (row) => { let s = ''; let v; ${parts.join(' ')} return s + '}'; };`;
+  return new Function('J', 'iso', 'ESCAPED', body)(JSON.stringify, isoTime, ESCAPED) as RowJson;
+}
+
+/** The JSON encoder of rows with these fields (cached per field set). */
+export function rowJson(fields: FieldTypes): RowJson {
+  let encode = compiled.get(fields);
+  if (encode === undefined) compiled.set(fields, (encode = compile(fields)));
+  return encode;
+}
+
+/**
+ * Scratch space for a page's bytes, reused (and grown) from page to page. Each row's text is encoded as soon as
+ * it is made: one string for the whole page would be a rope of thousands of pieces, and flattening and
+ * encoding it (two-byte as soon as one row has an emoji) cost more than making it.
+ */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+function put(text: string, at: number): number {
+  // At most 3 bytes per UTF-16 code unit.
+  if (at + text.length * 3 > scratch.length) {
+    const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + text.length * 3));
+    scratch.copy(grown, 0, 0, at);
+    scratch = grown;
+  }
+  return at + scratch.write(text, at, 'utf8');
+}
+
+/** A json page `{"<key>":[rows],"count":n,"next":cursor}` in UTF-8, byte for byte what JSON.stringify would give. */
+export function jsonPage(key: string, fields: FieldTypes, rows: readonly Row[], next: string | null): Buffer {
+  const encode = rowJson(fields);
+  let at = put(`{${JSON.stringify(key)}:[`, 0);
+  for (let i = 0; i < rows.length; i++) at = put(i === 0 ? encode(rows[i]!) : ',' + encode(rows[i]!), at);
+  at = put(`],"count":${rows.length},"next":${JSON.stringify(next)}}`, at);
+  return Buffer.from(scratch.subarray(0, at));
+}
