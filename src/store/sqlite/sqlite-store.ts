@@ -193,7 +193,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.pragma('synchronous = NORMAL');
       migrate(db, path);
     }
-    db.pragma('cache_size = -65536');
+    // 32 MiB: A/B against 64 MiB showed no throughput difference within the noise of a shared machine, and 25 MiB less RSS.
+    db.pragma('cache_size = -32768');
     db.pragma('temp_store = MEMORY');
     let checkpointer: Checkpointer | null = null;
     if (!options.readonly && path !== ':memory:') {
