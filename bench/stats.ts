@@ -1,6 +1,6 @@
 // Numbers shared by every benchmark: medians, percentiles, rates, the machine they were taken on, and
-// the peak RSS of a child process (read from /proc while it runs: VmHWM is the kernel's own high-water mark).
-import { readFileSync } from 'node:fs';
+// the peak RSS of a child process and its own children (read from /proc while it runs).
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 export function median(values: readonly number[]): number {
@@ -64,7 +64,27 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** Samples a process's peak resident set (VmHWM) until stopped; Linux only (null elsewhere). */
+/** The process and its descendants (the saltmine launcher runs the program in a child). */
+function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${tree[i]}/task`)) {
+        const children = readFileSync(`/proc/${tree[i]}/task/${task}/children`, 'utf8').trim();
+        if (children !== '') tree.push(...children.split(' ').map(Number));
+      }
+    } catch {
+      // Exited between two reads: it has no children left to count.
+    }
+  }
+  return tree;
+}
+
+/**
+ * Samples the peak resident set of a process tree until stopped; Linux only (null elsewhere). The peak is the
+ * largest of the sampled sums of VmRSS over the tree and each process's own high-water mark (VmHWM, which
+ * also catches a single process's spikes between samples).
+ */
 export class PeakRss {
   private peakKb = 0;
   private readonly timer: NodeJS.Timeout;
@@ -76,14 +96,20 @@ export class PeakRss {
   }
 
   sample(): void {
-    try {
-      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const match = /VmHWM:\s+(\d+) kB/.exec(status);
-      if (match) this.peakKb = Math.max(this.peakKb, Number(match[1]));
-    } catch {
-      // The process has exited: the last sample stands.
-      clearInterval(this.timer);
+    let sumKb = 0;
+    let seen = 0;
+    for (const pid of processTree(this.pid)) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        sumKb += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+        this.peakKb = Math.max(this.peakKb, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0));
+        seen++;
+      } catch {
+        // Exited meanwhile: its last samples stand.
+      }
     }
+    this.peakKb = Math.max(this.peakKb, sumKb);
+    if (seen === 0) clearInterval(this.timer); // the whole tree has exited
   }
 
   /** Peak RSS in MiB seen so far, or null when /proc could not be read at all. */

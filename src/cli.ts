@@ -1,41 +1,20 @@
 #!/usr/bin/env node
-// The composition root for the command line: each subcommand lives in commands/ and registers itself here.
-import { Command } from 'commander';
-import { registerParse } from './commands/parse.js';
-import { registerImport } from './commands/import.js';
-import { registerSimulate } from './commands/simulate.js';
-import { registerCollect } from './commands/collect.js';
-import { registerRun } from './commands/run.js';
-import { registerDemo } from './commands/demo.js';
-import { registerStatus } from './commands/status.js';
-import { registerServe } from './commands/serve.js';
-import { registerAuth } from './commands/auth.js';
-import { CliError } from './commands/errors.js';
-import { ConfigError } from './config.js';
-import { AuthError } from './auth/errors.js';
-import { redactSecrets } from './log.js';
+// The `saltmine` executable: starts program.ts, in a child process with a capped heap unless that is turned off
+// (see heap-cap.ts). Kept tiny so the launcher loads nothing it does not need.
+import { fileURLToPath } from 'node:url';
+import { HeapCapError, heapCapToApply, runWithHeapCap, stopWithLauncher } from './heap-cap.js';
 
-const program = new Command()
-  .name('saltmine')
-  .description('Record Twitch chat losslessly and fast, and query it.')
-  .version('0.1.0')
-  .showHelpAfterError();
-
-registerParse(program);
-registerImport(program);
-registerSimulate(program);
-registerCollect(program);
-registerRun(program);
-registerDemo(program);
-registerStatus(program);
-registerServe(program);
-registerAuth(program);
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof CliError || err instanceof ConfigError || err instanceof AuthError) {
-    process.stderr.write(`saltmine: ${redactSecrets(err.message)}\n`);
-    process.exit(err.exitCode);
-  }
-  process.stderr.write(`saltmine: unexpected error: ${redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
-  process.exit(1);
-});
+let cap: number | null;
+try {
+  cap = heapCapToApply(process.env, process.execArgv);
+} catch (err) {
+  if (!(err instanceof HeapCapError)) throw err;
+  process.stderr.write(`saltmine: ${err.message}\n`);
+  process.exit(err.exitCode);
+}
+if (cap === null) {
+  stopWithLauncher();
+  await import('./program.js');
+} else {
+  process.exitCode = await runWithHeapCap(cap, fileURLToPath(import.meta.url), process.argv.slice(2));
+}

@@ -2,8 +2,8 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { LineSplitter } from '../irc/lines.js';
 import { CliError } from './errors.js';
 
 async function isGzip(path: string): Promise<boolean> {
@@ -35,9 +35,16 @@ export async function openLog(path: string): Promise<{ stream: Readable; size: n
   return { stream: gz ? file.pipe(createGunzip()) : file, size, file };
 }
 
-/** Lines of a stream; CRLF and LF both end a line. Comment lines (`# `) and blank lines are skipped by the caller. */
-export function lines(stream: Readable): AsyncIterable<string> {
-  return createInterface({ input: stream, crlfDelay: Infinity });
+/**
+ * Lines of a stream; CRLF and LF both end a line, blank lines are skipped. Comment lines (`# `) are skipped by
+ * the caller. Each line is its own string (readline's are slices that pin their 64 KiB chunk: 1.4 GB of RSS
+ * importing 1M lines).
+ */
+export async function* lines(stream: Readable): AsyncGenerator<string> {
+  const splitter = new LineSplitter();
+  for await (const chunk of stream) yield* splitter.push(chunk as Buffer | string);
+  const rest = splitter.end();
+  if (rest !== null) yield rest;
 }
 
 /** Corpus conventions: blank lines and lines starting with `# ` are not IRC lines. */

@@ -50,6 +50,9 @@ export const SETTINGS: readonly Setting[] = [
 /** Environment variables read before the settings: where the files are. */
 export const BOOTSTRAP_ENV = { config: 'SALTMINE_CONFIG', credentials: 'SALTMINE_CREDENTIALS_FILE' } as const;
 
+/** Environment variables of the launcher (heap-cap.ts), read before any config: the heap cap, and "this is the child". */
+export const LAUNCHER_ENV = { maxHeapMb: 'SALTMINE_MAX_HEAP_MB', child: 'SALTMINE_HEAP_CAPPED' } as const;
+
 export function settingForKey(key: string): Setting | undefined {
   return SETTINGS.find((s) => s.key === key);
 }

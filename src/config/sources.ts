@@ -8,7 +8,7 @@ import { registerSecret } from '../log.js';
 import { ConfigError } from './errors.js';
 import { parseCredentials } from './credentials.js';
 import { configSourceSchema, type ConfigSource } from './schema.js';
-import { BOOTSTRAP_ENV, flagName, parseSettingText, settingForKey, SETTINGS, type Setting } from './settings.js';
+import { BOOTSTRAP_ENV, LAUNCHER_ENV, flagName, parseSettingText, settingForKey, SETTINGS, type Setting } from './settings.js';
 import { DEFAULTS } from './types.js';
 
 /** One source's validated contribution and how to name it in messages. */
@@ -159,6 +159,8 @@ function fromText(label: string, entries: Array<{ setting: Setting; text: string
 }
 
 const KNOWN_ENV = new Set<string>([...SETTINGS.map((s) => s.env), ...Object.values(BOOTSTRAP_ENV)]);
+/** Read by the launcher from the process environment before `.env` is loaded: known there, unknown in `.env`. */
+const PROCESS_ONLY_ENV = new Set<string>(Object.values(LAUNCHER_ENV));
 
 /**
  * SALTMINE_* variables from the process environment and from `.env` (the process wins, as dotenv does).
@@ -172,7 +174,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv, dotenvVars: Record<strin
     }
   }
   for (const name of Object.keys(env)) {
-    if (name.startsWith('SALTMINE_') && !KNOWN_ENV.has(name)) warnings.push(`environment variable ${name} is not a saltmine setting and is ignored`);
+    if (name.startsWith('SALTMINE_') && !KNOWN_ENV.has(name) && !PROCESS_ONLY_ENV.has(name)) warnings.push(`environment variable ${name} is not a saltmine setting and is ignored`);
   }
   const entries: Array<{ setting: Setting; text: string; name: string }> = [];
   for (const setting of SETTINGS) {

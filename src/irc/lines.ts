@@ -1,39 +1,64 @@
 // Framing: bytes from a socket (or text from WebSocket frames) → complete lines.
 // Lines split across reads and UTF-8 characters split across chunks are reassembled exactly
 // (the seed decoded each 4096-byte chunk on its own and silently dropped characters on the seam).
-import { StringDecoder } from 'node:string_decoder';
+// Lines are found in the bytes and each is decoded on its own: slicing one decoded chunk string would give
+// V8 sliced strings that pin the whole chunk (64 KiB) for as long as any line of it is queued or cached,
+// which was most of the collector's and the importer's memory. An LF byte never occurs inside a multi-byte
+// UTF-8 character, so decoding per line is exact.
+
+const LF = 10;
+const CR = 13;
 
 export class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+  /** Bytes after the last LF (copied: the caller may reuse its chunk), in arrival order. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   /** Feeds a chunk; returns the complete lines in it (CRLF or LF terminated, terminator removed). */
   push(chunk: Buffer | string): string[] {
-    // `pending` holds no LF (it is what followed the last one), so the search starts after it: a long line
-    // arriving in many small chunks is scanned once, not once per chunk.
-    const from = this.pending.length;
-    const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     const lines: string[] = [];
     let start = 0;
-    for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', start)) {
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (end > start) lines.push(text.slice(start, end));
+    let nl = bytes.indexOf(LF);
+    if (nl !== -1 && this.pendingBytes > 0) {
+      // Only the new chunk is searched: a long line arriving in many small chunks is scanned once.
+      this.pending.push(bytes.subarray(0, nl));
+      const head = Buffer.concat(this.pending);
+      this.pending = [];
+      this.pendingBytes = 0;
+      pushLine(lines, head, 0, head.length);
+      start = nl + 1;
+      nl = bytes.indexOf(LF, start);
+    }
+    for (; nl !== -1; nl = bytes.indexOf(LF, start)) {
+      pushLine(lines, bytes, start, nl);
       start = nl + 1;
     }
-    this.pending = start === text.length ? '' : text.slice(start);
+    if (start < bytes.length) {
+      this.pending.push(Buffer.from(bytes.subarray(start)));
+      this.pendingBytes += bytes.length - start;
+    }
     return lines;
   }
 
   /** Whatever is left when the stream ends (a last line without terminator), or null. */
   end(): string | null {
-    const rest = this.pending + this.decoder.end();
-    this.pending = '';
-    const trimmed = rest.endsWith('\r') ? rest.slice(0, -1) : rest;
-    return trimmed === '' ? null : trimmed;
+    const rest = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    const lines: string[] = [];
+    pushLine(lines, rest, 0, rest.length);
+    return lines[0] ?? null;
   }
 
-  /** Characters buffered while waiting for the end of a line. */
+  /** Bytes buffered while waiting for the end of a line. */
   get bufferedLength(): number {
-    return this.pending.length;
+    return this.pendingBytes;
   }
+}
+
+/** Decodes bytes[start, end) without a trailing CR as a line of its own; empty lines are skipped. */
+function pushLine(lines: string[], bytes: Buffer, start: number, end: number): void {
+  if (end > start && bytes[end - 1] === CR) end--;
+  if (end > start) lines.push(bytes.toString('utf8', start, end));
 }

@@ -1,5 +1,7 @@
 // The one writer: events are queued and committed in batches (every flushIntervalMs or maxBatch events,
-// whichever comes first), one transaction per batch. The queue is bounded: push() returns false above the
+// whichever comes first), one transaction per batch. A backlog that built up during a write (a burst, a slow
+// disk) is committed whole, up to BACKLOG_BATCHES × maxBatch per transaction: each COMMIT costs a WAL sync and
+// the per-statement work does not grow with the batch, so fewer, larger commits catch up faster. The queue is bounded: push() returns false above the
 // high-water mark and 'drain' is emitted once it is back under, so the reader can pause its socket instead
 // of growing memory. A failed write keeps its batch at the head of the queue and is retried; once close()
 // is asked (or after maxAttempts), a batch that keeps failing makes flush()/close() reject instead of
@@ -20,6 +22,8 @@ export interface BatchWriterOptions {
 
 /** Attempts of a failing batch once close() was asked: the deadline of a shutdown. */
 const CLOSE_ATTEMPTS = 3;
+/** A backlog is committed up to this many maxBatch at once. */
+const BACKLOG_BATCHES = 10;
 
 export interface WriterTotals {
   lines: number;
@@ -34,6 +38,7 @@ export class BatchWriter extends EventEmitter {
   readonly totals: WriterTotals = { lines: 0, rows: {}, duplicates: 0, malformed: 0, batches: 0, failedWrites: 0 };
   private queue: ReceivedEvent[] = [];
   private readonly maxBatch: number;
+  private readonly maxBacklogBatch: number;
   private readonly flushIntervalMs: number;
   private readonly highWaterMark: number;
   private readonly retryDelayMs: number;
@@ -49,6 +54,7 @@ export class BatchWriter extends EventEmitter {
   constructor(private readonly store: Store, options: BatchWriterOptions = {}, private readonly log?: Logger) {
     super();
     this.maxBatch = options.maxBatch ?? 1000;
+    this.maxBacklogBatch = this.maxBatch * BACKLOG_BATCHES;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.highWaterMark = options.highWaterMark ?? 20_000;
     this.retryDelayMs = options.retryDelayMs ?? 500;
@@ -113,7 +119,7 @@ export class BatchWriter extends EventEmitter {
   private async writeLoop(): Promise<void> {
     let attempts = 0;
     while (this.queue.length > 0) {
-      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+      const batch = this.queue.length <= this.maxBacklogBatch ? this.queue : this.queue.slice(0, this.maxBacklogBatch);
       // Taken off the queue before the await: an async store lets push() run meanwhile.
       this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
       this.inFlight = batch.length;

@@ -159,6 +159,13 @@ test('an unknown SALTMINE_ variable is an error in .env and a warning in the pro
   assert.deepEqual(load(clean, { env: { SALTMINE_APIPORT: '1' } }).warnings, ['environment variable SALTMINE_APIPORT is not a saltmine setting and is ignored']);
 });
 
+test('the launcher\'s SALTMINE_MAX_HEAP_MB / SALTMINE_HEAP_CAPPED are known in the environment but not in .env (read before it)', (t) => {
+  const clean = project(t);
+  assert.deepEqual(load(clean, { env: { SALTMINE_MAX_HEAP_MB: '512', SALTMINE_HEAP_CAPPED: '1' } }).warnings, []);
+  const cwd = project(t, { '.env': 'SALTMINE_MAX_HEAP_MB=512\n' });
+  assert.equal(configError(() => load(cwd)).message, '.env: unknown variable SALTMINE_MAX_HEAP_MB (see .env.example for the known ones)');
+});
+
 test('credentials.key: an unknown key names file and line; group-readable files are warned about', (t) => {
   const cwd = project(t, { 'keyz/credentials.key': '# c\nclient_id=abc\npassword=zzsecretpass000\n' });
   assert.equal(configError(() => load(cwd)).message, 'keyz/credentials.key line 3: unknown key "password" (known keys: client_id, client_secret)');

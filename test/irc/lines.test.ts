@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { LineSplitter } from '../../src/irc/lines.js';
 import { corpusLines } from './corpus.js';
 
@@ -91,5 +93,21 @@ describe('LineSplitter', () => {
     for (let i = 0; i < long.length; i += 7) out.push(...splitter.push(long.slice(i, i + 7)));
     out.push(...splitter.push('\r\n'));
     assert.deepEqual(out, [long]);
+  });
+
+  it('returns lines that do not keep their chunk alive (each line is decoded on its own, not sliced)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const filler = `PRIVMSG #c :${'y'.repeat(250)}\r\n`.repeat(256); // 64 KiB after the line that is kept
+    const splitter = new LineSplitter();
+    const kept: string[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 400; i++) kept.push(splitter.push(Buffer.from(`PING :keep this line ${i}\r\n${filler}`))[0]!);
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.equal(kept[399], 'PING :keep this line 399');
+    // Sliced lines would pin 400 decoded chunks: 25 MiB.
+    assert.ok(grown < 4 * 2 ** 20, `heap grew ${(grown / 2 ** 20).toFixed(1)} MiB for 400 short lines`);
   });
 });

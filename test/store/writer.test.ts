@@ -59,18 +59,31 @@ before(() => (t = openTempStore('writer')));
 after(() => t.dispose());
 
 describe('BatchWriter', () => {
-  it('commits a burst in batches of maxBatch, one transaction (one raw block) each', async () => {
+  it('commits a burst in one transaction per write: the first maxBatch, then the backlog that built up meanwhile', async () => {
     const writer = new BatchWriter(t.store, { maxBatch: 10, flushIntervalMs: 5 });
     const batches: number[] = [];
     writer.on('written', (result: WriteResult) => batches.push(result.lines));
     const blocksBefore = count(t.store, 'raw_block');
     for (const item of messages(35, 1000)) assert.equal(writer.push(item), true);
     await writer.close();
-    assert.deepEqual(batches, [10, 10, 10, 5]);
-    assert.equal(count(t.store, 'raw_block') - blocksBefore, 4);
+    assert.deepEqual(batches, [10, 25]);
+    assert.equal(count(t.store, 'raw_block') - blocksBefore, 2);
     assert.equal(count(t.store, 'privmsg', "msg_content LIKE 'message 10__'"), 35);
-    assert.equal(writer.totals.batches, 4);
+    assert.equal(writer.totals.batches, 2);
     assert.equal(writer.totals.rows['privmsg'], 35);
+  });
+
+  it('commits a backlog at most 10 × maxBatch per transaction', async () => {
+    const store = new ControlledStore(t.store);
+    const writer = new BatchWriter(store, { maxBatch: 2, flushIntervalMs: 1, highWaterMark: 1000 });
+    const batches: number[] = [];
+    writer.on('written', (result: WriteResult) => batches.push(result.lines));
+    store.hold();
+    for (const item of messages(45, 8000)) writer.push(item);
+    store.release();
+    await writer.close();
+    assert.deepEqual(batches, [2, 20, 20, 3]);
+    assert.equal(count(t.store, 'privmsg', "msg_content LIKE 'message 80__'"), 45);
   });
 
   it('writes a partial batch once flushIntervalMs has passed, without being asked', async () => {
