@@ -254,7 +254,7 @@ describe('the read connection', () => {
       assert.equal(reader.readonly, true);
       assert.equal(reader.pragma('mmap_size', { simple: true }), 1024 * 1024 * 1024);
       assert.equal(reader.pragma('cache_size', { simple: true }), -256 * 1024);
-      assert.equal(t.store.db.pragma('cache_size', { simple: true }), -65536);
+      assert.equal(t.store.db.pragma('cache_size', { simple: true }), -32768);
     } finally {
       await t.dispose();
     }
