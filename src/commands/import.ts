@@ -13,6 +13,9 @@ import { CliError } from './errors.js';
 import { isIrcLine, lines, openLog } from './input.js';
 import { configFromFlags } from './options.js';
 
+/** Writer page cache for an import, MiB: a 1,000,000-line import took 60 s with 128 against 72 s with 32 (the default). */
+const IMPORT_CACHE_MIB = 128;
+
 export interface ImportReport {
   file: string;
   skipped: boolean;
@@ -123,7 +126,7 @@ export function registerImport(program: Command): void {
       const db = configFromFlags(options).database.path;
       let store: SqliteStore;
       try {
-        store = openSqliteStore(db, { search: options.search });
+        store = openSqliteStore(db, { search: options.search, cacheMiB: IMPORT_CACHE_MIB });
       } catch (err) {
         throw new CliError((err as Error).message, 2);
       }

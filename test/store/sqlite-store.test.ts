@@ -260,6 +260,15 @@ describe('the read connection', () => {
     }
   });
 
+  it('leaves the writer a 32 MiB page cache unless told otherwise (import asks for more)', async () => {
+    const t = openTempStore('writer-cache', { cacheMiB: 128 });
+    try {
+      assert.equal(t.store.db.pragma('cache_size', { simple: true }), -128 * 1024);
+    } finally {
+      await t.dispose();
+    }
+  });
+
   it('of a read-only store (serve) is its one connection, with the same memory map and page cache', async () => {
     const t = openTempStore('read-only-connection');
     try {
