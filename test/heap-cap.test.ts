@@ -19,9 +19,8 @@ function commandLine(pid: number): string[] {
 }
 
 /**
- * A simulator on a free port (a command that runs until stopped), once it is listening. Its exit code after
- * SIGTERM is not asserted: a SIGTERM in the first moments after `listening on` sometimes kills `simulate` before
- * its handler runs (with or without the launcher); the exit code is checked with `import` instead.
+ * A simulator on a free port (a command that runs until stopped), once it is listening. It listens for SIGTERM
+ * before it prints the line, so a SIGTERM right after it must stop it cleanly (exit code 0), never kill it.
  */
 async function startSimulator(env: Record<string, string> = {}): Promise<CliProcess> {
   const proc = spawnCli(['simulate', '--port', '0'], { cwd: dir, env });
@@ -62,7 +61,7 @@ describe('saltmine launcher (real processes)', () => {
     assert.equal(more.length, 0);
     assert.ok(commandLine(child!).includes(`--max-old-space-size=${DEFAULT_MAX_HEAP_MB}`), commandLine(child!).join(' '));
     proc.child.kill('SIGTERM');
-    await exitWithin(proc, 20_000);
+    assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
     await gone(child!);
   });
 
@@ -71,7 +70,22 @@ describe('saltmine launcher (real processes)', () => {
     const [child] = childrenOf(proc.child.pid!);
     assert.ok(commandLine(child!).includes('--max-old-space-size=200'), commandLine(child!).join(' '));
     proc.child.kill('SIGTERM');
-    await exitWithin(proc, 20_000);
+    assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
+  });
+
+  it('stops cleanly on a SIGTERM sent the moment it is ready, every time', async () => {
+    // At log level info the ready line is followed by a log line, which widened the window a signal could
+    // arrive in before there was a listener.
+    const unlaunched: Record<string, string> = { SALTMINE_MAX_HEAP_MB: '0', SALTMINE_LOG_LEVEL: 'info' };
+    const launched: Record<string, string> = { SALTMINE_LOG_LEVEL: 'info' };
+    for (const env of [unlaunched, launched, unlaunched, launched, unlaunched, launched]) {
+      const proc = spawnCli(['simulate', '--port', '0'], { cwd: dir, env });
+      // In the same callback that sees the line, not a tick later.
+      proc.child.stdout!.on('data', (chunk: string) => {
+        if (String(chunk).includes('listening on')) proc.child.kill('SIGTERM');
+      });
+      assert.equal(await exitWithin(proc, 20_000), 0, `${JSON.stringify(env)}: ${proc.stderr()}`);
+    }
   });
 
   for (const [what, env] of [['SALTMINE_MAX_HEAP_MB=0', { SALTMINE_MAX_HEAP_MB: '0' }], ['NODE_OPTIONS with a heap size', { NODE_OPTIONS: '--max-old-space-size=300' }]] as const) {
@@ -79,7 +93,7 @@ describe('saltmine launcher (real processes)', () => {
       const proc = await startSimulator(env);
       assert.deepEqual(childrenOf(proc.child.pid!), []);
       proc.child.kill('SIGTERM');
-      await exitWithin(proc, 20_000);
+      assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
     });
   }
 

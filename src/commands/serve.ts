@@ -32,12 +32,14 @@ export function registerServe(program: Command): void {
       await store.close();
       throw new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 1);
     }
-    process.stdout.write(`listening on ${api.url}\n`);
-    log.info({ url: api.url, db, docs: `${api.url}/docs` }, 'API ready');
-    await new Promise<void>((resolve) => {
+    // Signals are listened for before the ready line (see simulate.ts).
+    const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    process.stdout.write(`listening on ${api.url}\n`);
+    log.info({ url: api.url, db, docs: `${api.url}/docs` }, 'API ready');
+    await stopped;
     await api.close();
     await store.close();
   });

@@ -116,13 +116,16 @@ export function registerSimulate(program: Command): void {
       }
       const timers = scheduleFaults(sim, flags, log);
       sim.on('room-done', (channel: string) => log.info({ channel }, 'channel reached --limit'));
-      process.stdout.write(`listening on ${sim.url}\n`);
-      log.info({ url: sim.url, ws: sim.wsUrl, corpus: sim.corpus.path, lines: sim.corpus.templates.length }, 'simulator ready');
-      await new Promise<void>((resolve) => {
+      // Listening for the signals before announcing readiness: whoever waits for the ready line may stop us at
+      // once, and a signal with no listener yet would kill the process instead of closing the simulator.
+      const stopped = new Promise<void>((resolve) => {
         const stop = (): void => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      process.stdout.write(`listening on ${sim.url}\n`);
+      log.info({ url: sim.url, ws: sim.wsUrl, corpus: sim.corpus.path, lines: sim.corpus.templates.length }, 'simulator ready');
+      await stopped;
       for (const timer of timers) clearTimeout(timer);
       await sim.close();
     });
