@@ -1,12 +1,18 @@
 // The JavaScript heap cap of the CLI. V8 sizes its old generation from the machine's memory and, with room to
 // spare, collects late: a collector that needs ~150 MiB of live objects grew to 460 MiB of RSS. A cap makes it
 // collect sooner at a small CPU cost. Node reads the cap only at startup, so cli.ts runs the program once more
-// in a child process with --max-old-space-size, relays signals to it and exits with its exit code.
+// in a child process with --max-old-space-size (and a smaller young generation), relays signals to it and exits with its exit code.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { LAUNCHER_ENV } from './config/settings.js';
 
 export const DEFAULT_MAX_HEAP_MB = 384;
+/**
+ * The young generation's semi-spaces, MiB (V8's default grows them to 16). A firehose allocates fast enough to
+ * grow them to the limit; at 8 the collector's peak RSS fell 308 → 280 MiB with no throughput change we could
+ * measure (30.4k → 30.5k lines/s).
+ */
+export const SEMI_SPACE_MB = 8;
 const ENV_CAP = LAUNCHER_ENV.maxHeapMb;
 /** Set in the child: it is the capped program, not another launcher. */
 const ENV_CHILD = LAUNCHER_ENV.child;
@@ -42,7 +48,7 @@ export function heapCapToApply(env: NodeJS.ProcessEnv, execArgv: readonly string
  */
 export function runWithHeapCap(mb: number, script: string, args: readonly string[]): Promise<number> {
   const interactive = process.stdin.isTTY === true;
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mb}`, script, ...args], {
+  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mb}`, `--max-semi-space-size=${SEMI_SPACE_MB}`, script, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [ENV_CHILD]: '1' },
     detached: !interactive,

@@ -3,7 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { DEFAULT_MAX_HEAP_MB, HeapCapError, heapCapToApply } from '../src/heap-cap.js';
+import { DEFAULT_MAX_HEAP_MB, HeapCapError, heapCapToApply, SEMI_SPACE_MB } from '../src/heap-cap.js';
 import { exitWithin, spawnCli, stdoutLine, tempDir, type CliProcess } from './e2e/cli-process.js';
 
 const dir = tempDir('heap-cap');
@@ -60,6 +60,7 @@ describe('saltmine launcher (real processes)', () => {
     const [child, ...more] = childrenOf(proc.child.pid!);
     assert.equal(more.length, 0);
     assert.ok(commandLine(child!).includes(`--max-old-space-size=${DEFAULT_MAX_HEAP_MB}`), commandLine(child!).join(' '));
+    assert.ok(commandLine(child!).includes(`--max-semi-space-size=${SEMI_SPACE_MB}`), commandLine(child!).join(' '));
     proc.child.kill('SIGTERM');
     assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
     await gone(child!);

@@ -13,7 +13,7 @@ import { CliError } from './errors.js';
 import { isIrcLine, lines, openLog } from './input.js';
 import { configFromFlags } from './options.js';
 
-/** Writer page cache for an import, MiB: a 1,000,000-line import took 60 s with 128 against 72 s with 32 (the default). */
+/** Writer page cache for an import, MiB (a recording has 16): a 1,000,000-line import took 60 s with 128, 72 s with 32. */
 const IMPORT_CACHE_MIB = 128;
 
 export interface ImportReport {

@@ -56,7 +56,7 @@ export class BatchWriter extends EventEmitter {
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxBacklogBatch = this.maxBatch * BACKLOG_BATCHES;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
-    this.highWaterMark = options.highWaterMark ?? 20_000;
+    this.highWaterMark = options.highWaterMark ?? 10_000;
     this.retryDelayMs = options.retryDelayMs ?? 500;
     this.maxAttempts = options.maxAttempts ?? Infinity;
   }

@@ -254,13 +254,13 @@ describe('the read connection', () => {
       assert.equal(reader.readonly, true);
       assert.equal(reader.pragma('mmap_size', { simple: true }), 1024 * 1024 * 1024);
       assert.equal(reader.pragma('cache_size', { simple: true }), -256 * 1024);
-      assert.equal(t.store.db.pragma('cache_size', { simple: true }), -32768);
+      assert.equal(t.store.db.pragma('cache_size', { simple: true }), -16 * 1024);
     } finally {
       await t.dispose();
     }
   });
 
-  it('leaves the writer a 32 MiB page cache unless told otherwise (import asks for more)', async () => {
+  it('leaves the writer a 16 MiB page cache unless told otherwise (import asks for more)', async () => {
     const t = openTempStore('writer-cache', { cacheMiB: 128 });
     try {
       assert.equal(t.store.db.pragma('cache_size', { simple: true }), -128 * 1024);

@@ -32,7 +32,7 @@ export interface SqliteStoreOptions {
   search?: boolean;
   readonly?: boolean;
   /**
-   * The writer's page cache, MiB. 32 by default: a recording runs for days, and its memory counts more than
+   * The writer's page cache, MiB. 16 by default: a recording runs for days, and its memory counts more than
    * the last few percent of speed. A bulk import is better off with more, because its random-key index
    * inserts (message ids) miss the cache once the indexes outgrow it.
    */
@@ -215,7 +215,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.pragma('synchronous = NORMAL');
       migrate(db, path);
     }
-    db.pragma(`cache_size = -${Math.round((options.cacheMiB ?? 32) * 1024)}`);
+    db.pragma(`cache_size = -${Math.round((options.cacheMiB ?? 16) * 1024)}`);
     db.pragma('temp_store = MEMORY');
     // A read-only store (`serve`, `status`) reads on this connection.
     if (options.readonly) tuneForReading(db);
