@@ -36,15 +36,22 @@ export async function openLog(path: string): Promise<{ stream: Readable; size: n
 }
 
 /**
- * Lines of a stream; CRLF and LF both end a line, blank lines are skipped. Comment lines (`# `) are skipped by
- * the caller. Each line is its own string (readline's are slices that pin their 64 KiB chunk: 1.4 GB of RSS
+ * Lines of a stream; LF, CRLF and a lone CR all end a line (as readline, which this replaced, had it: a log
+ * written with CR line ends must not become one giant line). Blank lines are left to the caller, with comment
+ * lines (`# `). Each line is its own string (readline's are slices that pin their 64 KiB chunk: 1.4 GB of RSS
  * importing 1M lines).
  */
 export async function* lines(stream: Readable): AsyncGenerator<string> {
   const splitter = new LineSplitter();
-  for await (const chunk of stream) yield* splitter.push(chunk as Buffer | string);
+  for await (const chunk of stream) {
+    for (const line of splitter.push(chunk as Buffer | string)) yield* splitAtCr(line);
+  }
   const rest = splitter.end();
-  if (rest !== null) yield rest;
+  if (rest !== null) yield* splitAtCr(rest);
+}
+
+function splitAtCr(line: string): string[] {
+  return line.indexOf('\r') === -1 ? [line] : line.split('\r');
 }
 
 /** Corpus conventions: blank lines and lines starting with `# ` are not IRC lines. */

@@ -95,6 +95,18 @@ describe('saltmine import of the xqcow log', () => {
 });
 
 describe('saltmine import of other inputs', () => {
+  it('ends a line at LF, CRLF and a lone CR alike', async () => {
+    const one = '@id=c1 :a!a@a.tmi.twitch.tv PRIVMSG #c :one';
+    const two = '@id=c2 :b!b@b.tmi.twitch.tv PRIVMSG #c :two';
+    const three = '@id=c3 :c!c@c.tmi.twitch.tv PRIVMSG #c :three';
+    const path = join(dir, 'cr.log');
+    writeFileSync(path, `${one}\r${two}\r\n${three}\n`);
+    const db = join(dir, 'cr.db');
+    const [report] = await importJson([path, '--db', db]);
+    assert.equal(report!.lines, 3);
+    await withStore(db, (store) => assert.deepEqual(archivedLines(store), [one, two, three]));
+  });
+
   it('reads gzip-compressed logs', async () => {
     const source = fixturePath('twitch-lines.txt');
     const gz = join(dir, 'twitch-lines.txt.gz');

@@ -199,6 +199,26 @@ describe('reopening', () => {
     }
   });
 
+  it('serves a schema 3 database opened read-only (not migrated): rows and raw lines', async () => {
+    const path = join(dir, 'v3-readonly.db');
+    const old = new BetterSqlite3(path);
+    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
+    old.pragma('user_version = 3');
+    old.exec("INSERT INTO room (room_id, room_name) VALUES ('1001', '#chan')");
+    old.prepare("INSERT INTO privmsg (serial, timestamp, received_ms, room_id, message_id, msg_content, raw_id) VALUES (1, 1, 1, '1001', 'a', 'hi', 65536)").run();
+    old.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, data) VALUES (1, 1000, 1000, 1, ?)').run(deflateSync(Buffer.from('0\nthe line')));
+    old.close();
+    const store = openSqliteStore(path, { readonly: true });
+    try {
+      assert.equal(store.db.pragma('user_version', { simple: true }), 3, 'a read-only open migrates nothing');
+      const page = await store.list({ resource: 'privmsg', limit: 10, order: 'desc' });
+      assert.deepEqual(page.rows.map((r) => r['msg_content']), ['hi']);
+      assert.deepEqual(archivedLines(store), ['the line']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a database of a newer schema version with an error naming the file', () => {
     const path = join(dir, 'future.db');
     const future = new BetterSqlite3(path);
