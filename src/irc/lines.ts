@@ -26,12 +26,14 @@ export class LineSplitter {
       const head = Buffer.concat(this.pending);
       this.pending = [];
       this.pendingBytes = 0;
-      pushLine(lines, head, 0, head.length);
+      const line = lineOf(head, 0, head.length);
+      if (line !== null) lines.push(line);
       start = nl + 1;
       nl = bytes.indexOf(LF, start);
     }
     for (; nl !== -1; nl = bytes.indexOf(LF, start)) {
-      pushLine(lines, bytes, start, nl);
+      const line = lineOf(bytes, start, nl);
+      if (line !== null) lines.push(line);
       start = nl + 1;
     }
     if (start < bytes.length) {
@@ -46,9 +48,7 @@ export class LineSplitter {
     const rest = Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
-    const lines: string[] = [];
-    pushLine(lines, rest, 0, rest.length);
-    return lines[0] ?? null;
+    return lineOf(rest, 0, rest.length);
   }
 
   /** Bytes buffered while waiting for the end of a line. */
@@ -57,8 +57,8 @@ export class LineSplitter {
   }
 }
 
-/** Decodes bytes[start, end) without a trailing CR as a line of its own; empty lines are skipped. */
-function pushLine(lines: string[], bytes: Buffer, start: number, end: number): void {
+/** bytes[start, end) without a trailing CR, decoded as a string of its own; null for an empty line. */
+function lineOf(bytes: Buffer, start: number, end: number): string | null {
   if (end > start && bytes[end - 1] === CR) end--;
-  if (end > start) lines.push(bytes.toString('utf8', start, end));
+  return end > start ? bytes.toString('utf8', start, end) : null;
 }

@@ -1,11 +1,12 @@
 // The one writer: events are queued and committed in batches (every flushIntervalMs or maxBatch events,
 // whichever comes first), one transaction per batch. A backlog that built up during a write (a burst, a slow
-// disk) is committed whole, up to BACKLOG_BATCHES × maxBatch per transaction: each COMMIT costs a WAL sync and
-// the per-statement work does not grow with the batch, so fewer, larger commits catch up faster. The queue is bounded: push() returns false above the
-// high-water mark and 'drain' is emitted once it is back under, so the reader can pause its socket instead
-// of growing memory. A failed write keeps its batch at the head of the queue and is retried; once close()
-// is asked (or after maxAttempts), a batch that keeps failing makes flush()/close() reject instead of
-// retrying forever, so shutdown has a deadline and `saltmine import` reports the error instead of hanging.
+// disk) is committed whole, up to BACKLOG_BATCHES × maxBatch per transaction: each COMMIT writes every page the
+// batch dirtied to the WAL, the same index pages again and again with small batches, so fewer, larger commits
+// catch up faster. The queue is bounded: push() returns false above the high-water mark and 'drain' is emitted
+// once it is back under, so the reader can pause its socket instead of growing memory. A failed write keeps its
+// batch at the head of the queue and is retried; once close() is asked (or after maxAttempts), a batch that
+// keeps failing makes flush()/close() reject instead of retrying forever, so shutdown has a deadline and
+// `saltmine import` reports the error instead of hanging.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ReceivedEvent, Store, WriteResult } from './store.js';

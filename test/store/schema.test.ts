@@ -14,6 +14,15 @@ import { archivedLines, count, EVENT_TABLES, received, rowsOf, tempDir } from '.
 const dir = tempDir('schema');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A database file as schema 3 left it (zlib raw blocks, full-text index with token counts), with room 1001. */
+function schema3Database(path: string): BetterSqlite3.Database {
+  const db = new BetterSqlite3(path);
+  for (const migration of MIGRATIONS.slice(0, 3)) db.exec(migration);
+  db.pragma('user_version = 3');
+  db.exec("INSERT INTO room (room_id, room_name) VALUES ('1001', '#chan')");
+  return db;
+}
+
 const PRIVMSG = '@badge-info=;badges=;color=#FF0000;display-name=Alice;emotes=;flags=;id=11111111-0000-4000-8000-000000000001;mod=0;room-id=1001;subscriber=0;tmi-sent-ts=1600000000000;turbo=0;user-id=2001;user-type= :alice!alice@alice.tmi.twitch.tv PRIVMSG #chan :hello';
 
 /**
@@ -168,12 +177,9 @@ describe('reopening', () => {
 
   it('upgrades a schema 3 database to Brotli raw blocks and a smaller full-text index, keeping what it held', async () => {
     const path = join(dir, 'v3.db');
-    const old = new BetterSqlite3(path);
-    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
-    old.pragma('user_version = 3');
     // Two messages, the first in the full-text index, the second not (recorded with search off), and their
     // lines in a zlib block, as schema 3 wrote them.
-    old.exec("INSERT INTO room (room_id, room_name) VALUES ('1001', '#chan')");
+    const old = schema3Database(path);
     const insert = old.prepare("INSERT INTO privmsg (serial, timestamp, received_ms, room_id, message_id, msg_content, raw_id) VALUES (?, 1, 1, '1001', ?, ?, ?)");
     insert.run(1, 'a', 'indexed words here', 65536);
     insert.run(2, 'b', 'unindexed words here', 65537);
@@ -201,10 +207,7 @@ describe('reopening', () => {
 
   it('serves a schema 3 database opened read-only (not migrated): rows and raw lines', async () => {
     const path = join(dir, 'v3-readonly.db');
-    const old = new BetterSqlite3(path);
-    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
-    old.pragma('user_version = 3');
-    old.exec("INSERT INTO room (room_id, room_name) VALUES ('1001', '#chan')");
+    const old = schema3Database(path);
     old.prepare("INSERT INTO privmsg (serial, timestamp, received_ms, room_id, message_id, msg_content, raw_id) VALUES (1, 1, 1, '1001', 'a', 'hi', 65536)").run();
     old.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, data) VALUES (1, 1000, 1000, 1, ?)').run(deflateSync(Buffer.from('0\nthe line')));
     old.close();

@@ -88,13 +88,16 @@ export class RawReader {
   private readonly byId: Statement;
   private readonly cache = new Map<number, RawLine[]>();
 
-  /** The codec column, or what it would say: a schema 3 file opened read-only (never migrated) has only zlib blocks. */
-  private readonly codec: string;
+  /**
+   * SQL for the codec column, or for what it would say: a schema 3 file opened read-only (never migrated)
+   * holds zlib blocks only.
+   */
+  private readonly codecColumn: string;
 
   constructor(private readonly db: Database) {
     const hasCodec = db.prepare("SELECT 1 FROM pragma_table_info('raw_block') WHERE name = 'codec'").get() !== undefined;
-    this.codec = hasCodec ? 'codec' : "'deflate' AS codec";
-    this.byId = db.prepare(`SELECT first_ms, ${this.codec}, data FROM raw_block WHERE id = ?`);
+    this.codecColumn = hasCodec ? 'codec' : "'deflate' AS codec";
+    this.byId = db.prepare(`SELECT first_ms, ${this.codecColumn}, data FROM raw_block WHERE id = ?`);
   }
 
   private block(blockId: number): RawLine[] | null {
@@ -130,7 +133,7 @@ export class RawReader {
     if (start !== null) { where.push('last_ms >= ?'); params.push(start); }
     if (end !== null) { where.push('first_ms <= ?'); params.push(end); }
     if (afterBlock !== null) { where.push(desc ? 'id <= ?' : 'id >= ?'); params.push(afterBlock); }
-    const sql = `SELECT id, first_ms, ${this.codec}, data FROM raw_block ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${desc ? 'DESC' : 'ASC'}`;
+    const sql = `SELECT id, first_ms, ${this.codecColumn}, data FROM raw_block ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${desc ? 'DESC' : 'ASC'}`;
     for (const row of this.db.prepare(sql).iterate(...params) as IterableIterator<{ id: number; first_ms: number; codec: string; data: Buffer }>) {
       const lines = decodeBlock(row.id, row.first_ms, row.codec, row.data);
       if (desc) lines.reverse();
