@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import type { ReceivedEvent } from '../src/store/store.js';
+import type { ReceivedLine } from '../src/store/store.js';
 import { parseEvent } from '../src/twitch/map.js';
 import { ChatGenerator, type GeneratedChannel, type GeneratedUser } from './generate.js';
 import { corpusLines } from './paths.js';
@@ -71,11 +71,12 @@ async function generate(path: string, spec: ApiDatabaseSpec, generator: ChatGene
   // thread pool, so generation overlaps it instead of waiting.
   let writing: Promise<unknown> = Promise.resolve();
   while (privmsg < spec.messages) {
-    const batch: ReceivedEvent[] = [];
+    const batch: ReceivedLine[] = [];
     while (batch.length < BATCH && privmsg < spec.messages) {
-      const event = parseEvent(generator.next());
+      const line = generator.next();
+      const event = parseEvent(line);
       if (event.type === 'privmsg') privmsg++;
-      batch.push({ event, receivedMs: event.tmiSentTs ?? generator.lastTimeMs });
+      batch.push({ line, receivedMs: event.tmiSentTs ?? generator.lastTimeMs });
     }
     lines += batch.length;
     await writing;

@@ -1,10 +1,9 @@
-// The collector: a pool of Twitch IRC connections whose every received line goes, parsed and typed,
-// straight into the batch writer. Back-pressure: when the writer's queue is full the sockets stop being
+// The collector: a pool of Twitch IRC connections whose every received line goes straight into the batch
+// writer (the store parses and types it where it writes it). Back-pressure: when the writer's queue is full the sockets stop being
 // read until it drains. Channel states and gaps go to the store as they happen.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { IrcMessage } from '../irc/parse.js';
-import { toEvent } from '../twitch/map.js';
 import type { Gap, Store } from '../store/store.js';
 import type { BatchWriter } from '../store/writer.js';
 import type { LineSink, LoginCredentials } from './connection.js';
@@ -142,7 +141,7 @@ export class Collector extends EventEmitter implements LineSink {
   /** The hot path: every line from every connection. */
   onLine(message: IrcMessage, receivedMs: number): void {
     this.linesReceived++;
-    if (!this.writer.push({ event: toEvent(message), receivedMs }) && !this.readingPaused) {
+    if (!this.writer.push({ line: message.raw, receivedMs }) && !this.readingPaused) {
       this.readingPaused = true;
       this.pool.pause();
       this.log.debug({ queued: this.writer.queued }, 'writer queue full: pausing the sockets');

@@ -85,7 +85,7 @@ export async function importFile(store: SqliteStore, writer: BatchWriter, file: 
     report.events[event.type] = (report.events[event.type] ?? 0) + 1;
     report.lines++;
     // Above the high-water mark: write the backlog before reading on (flush, unlike 'drain', rejects on a failed write).
-    if (!writer.push({ event, receivedMs: event.tmiSentTs ?? lastTs })) await writer.flush();
+    if (!writer.push({ line, receivedMs: event.tmiSentTs ?? lastTs })) await writer.flush();
     progress.update(fileStream?.bytesRead ?? 0, report.lines);
   }
   await writer.flush();

@@ -9,7 +9,8 @@ import { Collector, COLLECTOR_DEFAULTS, type CollectorOptions } from '../collect
 import type { LoginCredentials } from '../collector/connection.js';
 import { startConsole } from '../collector/console.js';
 import { AuthFailure } from '../collector/pool.js';
-import { openSqliteStore, SqliteStoreError, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { SqliteStoreError } from '../store/sqlite/sqlite-store.js';
+import { ThreadedSqliteStore } from '../store/sqlite/threaded-store.js';
 import { BatchWriter } from '../store/writer.js';
 import { CliError } from './errors.js';
 
@@ -45,7 +46,7 @@ export class Recording {
 
   private constructor(
     private readonly options: RecordingOptions,
-    readonly store: SqliteStore,
+    readonly store: ThreadedSqliteStore,
     readonly writer: BatchWriter,
     readonly collector: Collector,
     private readonly tokens: TokenManager | null,
@@ -53,9 +54,9 @@ export class Recording {
 
   static async start(options: RecordingOptions): Promise<Recording> {
     const { config, log } = options;
-    let store: SqliteStore;
+    let store: ThreadedSqliteStore;
     try {
-      store = openSqliteStore(config.database.path);
+      store = await ThreadedSqliteStore.open(config.database.path);
     } catch (err) {
       if (err instanceof SqliteStoreError) throw new CliError(err.message, 1);
       throw err;

@@ -1,11 +1,14 @@
 // The store interface: the only thing outside store/ may know about storage.
 // Async because a PostgreSQL backend sits behind the same interface; SQLite resolves at once.
-import type { TwitchEvent } from '../twitch/events.js';
 import type { StoreReader } from './query.js';
 
-/** One received line, parsed, with our own receive time. */
-export interface ReceivedEvent {
-  event: TwitchEvent;
+/**
+ * One received line, as framed (without CRLF), with our own receive time. The store parses and types it
+ * where it writes it: a queue of lines is a fraction of the memory of a queue of parsed events, and a
+ * store that writes on another thread gets what it needs in the cheapest form to hand over.
+ */
+export interface ReceivedLine {
+  line: string;
   /** Our receive time, ms since the epoch. */
   receivedMs: number;
 }
@@ -49,7 +52,7 @@ export interface StoreStatus {
 /** Writes, status, and the reads of query.ts (list). */
 export interface Store extends StoreReader {
   /** Writes a batch in one transaction. Idempotent by Twitch message id. */
-  write(batch: readonly ReceivedEvent[]): Promise<WriteResult>;
+  write(batch: readonly ReceivedLine[]): Promise<WriteResult>;
   recordGap(gap: Gap): Promise<void>;
   setChannelState(state: ChannelState): Promise<void>;
   status(): Promise<StoreStatus>;

@@ -9,7 +9,7 @@
 // `saltmine import` reports the error instead of hanging.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { ReceivedEvent, Store, WriteResult } from './store.js';
+import type { ReceivedLine, Store, WriteResult } from './store.js';
 
 export interface BatchWriterOptions {
   maxBatch?: number;
@@ -37,7 +37,7 @@ export interface WriterTotals {
 
 export class BatchWriter extends EventEmitter {
   readonly totals: WriterTotals = { lines: 0, rows: {}, duplicates: 0, malformed: 0, batches: 0, failedWrites: 0 };
-  private queue: ReceivedEvent[] = [];
+  private queue: ReceivedLine[] = [];
   private readonly maxBatch: number;
   private readonly maxBacklogBatch: number;
   private readonly flushIntervalMs: number;
@@ -68,7 +68,7 @@ export class BatchWriter extends EventEmitter {
   }
 
   /** Queues one event. False means: above the high-water mark, stop reading until 'drain'. */
-  push(item: ReceivedEvent): boolean {
+  push(item: ReceivedLine): boolean {
     if (this.closed) throw new Error('BatchWriter is closed');
     this.queue.push(item);
     if (this.queue.length >= this.maxBatch) this.startWrite();

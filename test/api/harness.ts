@@ -26,10 +26,7 @@ export function tempStore(prefix: string): { store: SqliteStore; dbPath: string;
 /** Writes lines through the store as the collector would, in batches; receive time = tmi-sent-ts or `receivedMs`. */
 export async function importLines(store: SqliteStore, lines: readonly string[], receivedMs = Date.UTC(2024, 0, 1)): Promise<void> {
   for (let i = 0; i < lines.length; i += 5000) {
-    const batch = lines.slice(i, i + 5000).map((line) => {
-      const event = parseEvent(line);
-      return { event, receivedMs: event.tmiSentTs ?? receivedMs };
-    });
+    const batch = lines.slice(i, i + 5000).map((line) => ({ line, receivedMs: parseEvent(line).tmiSentTs ?? receivedMs }));
     await store.write(batch);
   }
 }

@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { importLines, listOf, tempStore } from './harness.js';
 import { messageId, privmsgLine, syntheticEvents, USERS } from './synthetic.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { parseEvent as parseEvent } from '../../src/twitch/map.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const LIVE_ROOM = { id: '7001', login: 'live' };
@@ -62,7 +61,7 @@ describe('saltmine serve', () => {
   });
 
   it('sees rows written by another process while it serves', async () => {
-    await writer.write(liveLines(2500, 1000).map((line) => ({ event: parseEvent(line), receivedMs: Date.now() })));
+    await writer.write(liveLines(2500, 1000).map((line) => ({ line, receivedMs: Date.now() })));
     assert.equal(await count('room-name=live'), 3500);
   });
 
@@ -72,7 +71,7 @@ describe('saltmine serve', () => {
     const decoder = new TextDecoder();
     let text = decoder.decode((await reader.read()).value, { stream: true });
     // Mid-export: the writer commits (it would fail with SQLITE_BUSY if a reader held a lock it needed).
-    const written = await writer.write(liveLines(3500, 500).map((line) => ({ event: parseEvent(line), receivedMs: Date.now() })));
+    const written = await writer.write(liveLines(3500, 500).map((line) => ({ line, receivedMs: Date.now() })));
     assert.equal(written.rows['privmsg'], 500);
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
     const ids = text.trimEnd().split('\n').map((line) => (JSON.parse(line) as { message_id: string }).message_id);

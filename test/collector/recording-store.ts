@@ -1,22 +1,26 @@
 // A Store that keeps what it is given in memory: the collector tests check what crossed the Store
 // interface (every line, the gaps, the channel states). The SQLite store has its own suite, and the
 // end-to-end tests run the real one.
-import type { ChannelState, Gap, ReceivedEvent, Store, StoreStatus, WriteResult } from '../../src/store/store.js';
+import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../../src/store/store.js';
+import type { TwitchEvent } from '../../src/twitch/events.js';
+import { parseEvent } from '../../src/twitch/map.js';
 import type { Page } from '../../src/store/query.js';
 
 export class RecordingStore implements Store {
-  readonly events: ReceivedEvent[] = [];
+  /** What was written, typed as the SQLite store types it. */
+  readonly events: Array<{ event: TwitchEvent; receivedMs: number }> = [];
   readonly gaps: Gap[] = [];
   readonly states: ChannelState[] = [];
   private readonly ids = new Set<string>();
 
-  async write(batch: readonly ReceivedEvent[]): Promise<WriteResult> {
+  async write(batch: readonly ReceivedLine[]): Promise<WriteResult> {
     let duplicates = 0;
     let malformed = 0;
-    for (const item of batch) {
-      this.events.push(item);
-      if (item.event.type === 'malformed') malformed++;
-      const id = item.event.id;
+    for (const { line, receivedMs } of batch) {
+      const event = parseEvent(line);
+      this.events.push({ event, receivedMs });
+      if (event.type === 'malformed') malformed++;
+      const id = event.id;
       if (id === null) continue;
       if (this.ids.has(id)) duplicates++;
       else this.ids.add(id);

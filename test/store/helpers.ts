@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEvent } from '../../src/twitch/map.js';
-import type { ReceivedEvent } from '../../src/store/store.js';
+import type { ReceivedLine } from '../../src/store/store.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite/sqlite-store.js';
 
 /** Receive time given to lines without a tmi-sent-ts (old logs, server lines). */
@@ -35,9 +35,8 @@ export function openTempStore(prefix: string, options: SqliteStoreOptions = {}):
 }
 
 /** A line as the collector would hand it over: received at its tmi-sent-ts, else at `receivedMs`. */
-export function received(line: string, receivedMs = RECEIVED_MS): ReceivedEvent {
-  const event = parseEvent(line);
-  return { event, receivedMs: event.tmiSentTs ?? receivedMs };
+export function received(line: string, receivedMs = RECEIVED_MS): ReceivedLine {
+  return { line, receivedMs: parseEvent(line).tmiSentTs ?? receivedMs };
 }
 
 export function count(store: SqliteStore, table: string, where = '1', ...params: unknown[]): number {

@@ -5,11 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { BatchWriter } from '../../src/store/writer.js';
-import type { ChannelState, Gap, ReceivedEvent, Store, StoreStatus, WriteResult } from '../../src/store/store.js';
+import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../../src/store/store.js';
 import type { ListQuery, Page } from '../../src/store/query.js';
 import { count, openTempStore, received, type TempStore } from './helpers.js';
 
-function messages(n: number, from = 0): ReceivedEvent[] {
+function messages(n: number, from = 0): ReceivedLine[] {
   return Array.from({ length: n }, (_, k) => {
     const i = from + k;
     const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -36,7 +36,7 @@ class ControlledStore implements Store {
     this.gate = null;
   }
 
-  async write(batch: readonly ReceivedEvent[]): Promise<WriteResult> {
+  async write(batch: readonly ReceivedLine[]): Promise<WriteResult> {
     this.writes++;
     if (this.gate !== null) await this.gate;
     if (this.failNext > 0) {

@@ -3,7 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import type { ChannelState, Gap, ReceivedEvent, Store, StoreStatus, WriteResult } from '../store.js';
+import { parseLine } from '../../irc/parse.js';
+import { toEvent } from '../../twitch/map.js';
+import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
 import type { ListQuery, Page } from '../query.js';
 import { EventRows } from './event-rows.js';
 import { encodeBlock, LINES_PER_BLOCK_MAX, RawReader, rawIdOf, type EncodedBlock } from './raw-archive.js';
@@ -63,7 +65,7 @@ export class SqliteStore implements Store {
   private rawReader: RawReader | null = null;
   private readonly rows: EventRows | null;
   private reader: Database | null = null;
-  private readonly writeBatch: ((batch: readonly ReceivedEvent[], block: EncodedBlock) => WriteResult) | null;
+  private readonly writeBatch: ((batch: readonly ReceivedLine[], block: EncodedBlock) => WriteResult) | null;
 
   constructor(readonly db: Database, readonly path: string, options: SqliteStoreOptions = {}, private readonly checkpointer: Checkpointer | null = null) {
     // Without its thread the WAL would grow without bound: SQLite's own checkpoints take over again.
@@ -77,21 +79,25 @@ export class SqliteStore implements Store {
     }
     const rows = new EventRows(db, options.search ?? true);
     const insertBlock = db.prepare('INSERT INTO raw_block (first_ms, last_ms, count, malformed, codec, data) VALUES (?, ?, ?, ?, ?, ?)');
+    const countMalformed = db.prepare('UPDATE raw_block SET malformed = ? WHERE id = ?');
     this.rows = rows;
-    this.writeBatch = db.transaction((batch: readonly ReceivedEvent[], block: EncodedBlock): WriteResult => {
+    this.writeBatch = db.transaction((batch: readonly ReceivedLine[], block: EncodedBlock): WriteResult => {
       const result: WriteResult = { lines: batch.length, rows: {}, duplicates: 0, malformed: 0 };
-      for (const { event } of batch) if (event.type === 'malformed') result.malformed++;
-      const blockId = Number(insertBlock.run(block.firstMs, block.lastMs, block.count, result.malformed, block.codec, block.data).lastInsertRowid);
+      const blockId = Number(insertBlock.run(block.firstMs, block.lastMs, block.count, 0, block.codec, block.data).lastInsertRowid);
       result.rows['raw'] = batch.length;
+      // Each line is parsed and typed just before its rows are written, so its objects die young.
       for (let i = 0; i < batch.length; i++) {
-        const { event, receivedMs } = batch[i]!;
+        const { line, receivedMs } = batch[i]!;
+        const event = toEvent(parseLine(line));
+        if (event.type === 'malformed') result.malformed++;
         if (!rows.write(event, receivedMs, rawIdOf(blockId, i), result.rows) && event.id !== null) result.duplicates++;
       }
+      if (result.malformed > 0) countMalformed.run(result.malformed, blockId);
       return result;
     });
   }
 
-  async write(batch: readonly ReceivedEvent[]): Promise<WriteResult> {
+  async write(batch: readonly ReceivedLine[]): Promise<WriteResult> {
     const writeBatch = this.writeBatch;
     if (writeBatch === null) throw new SqliteStoreError(`${this.path}: opened read-only`, this.path);
     if (batch.length === 0) return { lines: 0, rows: {}, duplicates: 0, malformed: 0 };
@@ -104,7 +110,7 @@ export class SqliteStore implements Store {
       });
     }
     // Compression runs on the thread pool while this thread goes on reading and parsing.
-    const block = await encodeBlock(batch.map((item) => item.event.irc.raw), batch.map((item) => item.receivedMs));
+    const block = await encodeBlock(batch.map((item) => item.line), batch.map((item) => item.receivedMs));
     try {
       return writeBatch(batch, block);
     } catch (err) {

@@ -1,0 +1,160 @@
+// A SQLite Store whose writes run on their own thread (write-worker.ts), for recording: the socket thread
+// reads, frames and watches the lines while the write thread parses, types, inserts and commits the previous
+// batch, so the two halves of the hot path overlap instead of taking turns. Reads (the API, status, the demo's
+// sample) use a read-only connection on this thread, which in WAL mode never waits for the writer.
+// A write thread that dies (a native crash, out of memory) is started again on the next request; the batch
+// it had in hand is rejected, stays queued in the BatchWriter and is written again.
+import { Worker } from 'node:worker_threads';
+import type { ListQuery, Page } from '../query.js';
+import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
+import { openSqliteStore, SqliteStoreError, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import type { WriteReply, WriteRequest, WriteWorkerData } from './write-worker.js';
+
+type Request = WriteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** The write thread's heap: a batch in hand and the parse of it, not the reader's caches. */
+const WRITE_THREAD_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+
+export class ThreadedSqliteStore implements Store {
+  private worker: Worker | null = null;
+  private starting: Promise<Worker> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(readonly path: string, private readonly options: SqliteStoreOptions, private readonly reader: SqliteStore) {}
+
+  /** Opens (creating file and schema on first use) the database at `path`, with its write thread. */
+  static async open(path: string, options: Omit<SqliteStoreOptions, 'readonly'> = {}): Promise<ThreadedSqliteStore> {
+    if (path === ':memory:') throw new SqliteStoreError('a threaded store needs a database file (":memory:" is private to one connection)', path);
+    const worker = await startWorker(path, options);
+    let reader: SqliteStore;
+    try {
+      reader = openSqliteStore(path, { readonly: true });
+    } catch (err) {
+      await worker.terminate();
+      throw err;
+    }
+    const store = new ThreadedSqliteStore(path, options, reader);
+    store.adopt(worker);
+    return store;
+  }
+
+  async write(batch: readonly ReceivedLine[]): Promise<WriteResult> {
+    if (batch.length === 0) return { lines: 0, rows: {}, duplicates: 0, malformed: 0 };
+    const lines = new Array<string>(batch.length);
+    const receivedMs = new Float64Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const item = batch[i]!;
+      lines[i] = item.line;
+      receivedMs[i] = item.receivedMs;
+    }
+    return (await this.request({ op: 'write', lines, receivedMs }, [receivedMs.buffer as ArrayBuffer])) as WriteResult;
+  }
+
+  async recordGap(gap: Gap): Promise<void> {
+    await this.request({ op: 'gap', gap });
+  }
+
+  async setChannelState(state: ChannelState): Promise<void> {
+    await this.request({ op: 'channel', state });
+  }
+
+  status(): Promise<StoreStatus> {
+    return this.reader.status();
+  }
+
+  list(query: ListQuery): Promise<Page> {
+    return this.reader.list(query);
+  }
+
+  ping(): Promise<boolean> {
+    return this.reader.ping();
+  }
+
+  /** Writes what the thread has in hand, closes its connection (last checkpoint included), then the reader's. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.worker !== null) {
+        const worker = this.worker;
+        const exited = new Promise((resolve) => worker.once('exit', resolve));
+        await this.request({ op: 'close' });
+        await exited;
+      }
+    } finally {
+      await this.reader.close();
+    }
+  }
+
+  private async request(request: Request, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (this.closed && request.op !== 'close') throw new SqliteStoreError(`${this.path}: store is closed`, this.path);
+    const worker = this.worker ?? (await (this.starting ??= this.restart()));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id }, transfer);
+    });
+  }
+
+  private async restart(): Promise<Worker> {
+    try {
+      const worker = await startWorker(this.path, this.options);
+      this.adopt(worker);
+      return worker;
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  private adopt(worker: Worker): void {
+    this.worker = worker;
+    worker.on('message', (reply: WriteReply) => {
+      if (!('id' in reply)) return;
+      const pending = this.pending.get(reply.id);
+      if (pending === undefined) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) pending.resolve(reply.value);
+      else pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+    });
+    // 'error' precedes 'exit' when the thread throws; either way what it had in hand is not written.
+    let failure: Error | null = null;
+    worker.on('error', (err) => {
+      failure = err;
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      const error = failure ?? new SqliteStoreError(`${this.path}: the write thread stopped (exit code ${code})`, this.path);
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    });
+  }
+}
+
+/** Starts a write thread and waits until it has the database open (schema created or migrated). */
+function startWorker(path: string, options: SqliteStoreOptions): Promise<Worker> {
+  const data: WriteWorkerData = { path, options };
+  const worker = new Worker(new URL('./write-worker.js', import.meta.url), { workerData: data, resourceLimits: WRITE_THREAD_LIMITS });
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => {
+      worker.off('message', onMessage);
+      void worker.terminate();
+      reject(err);
+    };
+    const onMessage = (reply: WriteReply) => {
+      if (!('ready' in reply)) return;
+      worker.off('message', onMessage);
+      worker.off('error', fail);
+      if (reply.ready) resolve(worker);
+      else fail(new SqliteStoreError(reply.error.message, path));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', fail);
+  });
+}

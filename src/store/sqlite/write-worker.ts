@@ -1,0 +1,73 @@
+// The write thread of a ThreadedSqliteStore (threaded-store.ts): owns the one writing connection and does
+// everything a batch costs besides reading the socket — parsing and typing the lines, the INSERTs, the
+// COMMIT — so the socket thread goes on reading the next batch meanwhile. Batches come as the lines and their
+// receive times: an array of strings is cheap to post (parsed objects cost as much to clone as to make).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ChannelState, Gap, ReceivedLine } from '../store.js';
+import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+
+export interface WriteWorkerData {
+  path: string;
+  options: SqliteStoreOptions;
+}
+
+/** Owner → thread. */
+export type WriteRequest =
+  | { id: number; op: 'write'; lines: string[]; receivedMs: Float64Array }
+  | { id: number; op: 'gap'; gap: Gap }
+  | { id: number; op: 'channel'; state: ChannelState }
+  | { id: number; op: 'close' };
+
+/** Thread → owner: the answer to request `id`, or 'ready' once the database is open (or could not be). */
+export type WriteReply =
+  | { id: number; ok: true; value?: unknown }
+  | { id: number; ok: false; error: { name: string; message: string } }
+  | { ready: true }
+  | { ready: false; error: { name: string; message: string } };
+
+const port = parentPort!;
+const { path, options } = workerData as WriteWorkerData;
+
+const errorOf = (err: unknown) => ({ name: (err as Error).name ?? 'Error', message: (err as Error).message ?? String(err) });
+
+let store: SqliteStore;
+try {
+  store = openSqliteStore(path, options);
+  port.postMessage({ ready: true } satisfies WriteReply);
+} catch (err) {
+  port.postMessage({ ready: false, error: errorOf(err) } satisfies WriteReply);
+  port.close();
+}
+
+async function handle(request: WriteRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'write': {
+      const { lines, receivedMs } = request;
+      const batch: ReceivedLine[] = new Array(lines.length);
+      for (let i = 0; i < lines.length; i++) batch[i] = { line: lines[i]!, receivedMs: receivedMs[i]! };
+      return store.write(batch);
+    }
+    case 'gap':
+      return store.recordGap(request.gap);
+    case 'channel':
+      return store.setChannelState(request.state);
+    case 'close':
+      await store.close();
+      return undefined;
+  }
+}
+
+// One request at a time, in order: a write's transaction must not interleave with the next one's.
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (request: WriteRequest) => {
+  chain = chain.then(async () => {
+    let reply: WriteReply;
+    try {
+      reply = { id: request.id, ok: true, value: await handle(request) };
+    } catch (err) {
+      reply = { id: request.id, ok: false, error: errorOf(err) };
+    }
+    port.postMessage(reply);
+    if (request.op === 'close') port.close();
+  });
+});

@@ -1,0 +1,128 @@
+// ThreadedSqliteStore on real files: the write thread stores exactly what the in-thread SqliteStore stores,
+// reads come from this thread's read-only connection, errors come back with their name and message, and a
+// write thread that dies is started again without losing the batch (the BatchWriter keeps it queued).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import { corpusLines } from '../irc/corpus.js';
+import { openSqliteStore, SqliteStoreError } from '../../src/store/sqlite/sqlite-store.js';
+import { ThreadedSqliteStore } from '../../src/store/sqlite/threaded-store.js';
+import { BatchWriter } from '../../src/store/writer.js';
+import { EVENT_TABLES, received, tempDir } from './helpers.js';
+
+const LINES = [...corpusLines('twitch-lines.txt'), ...corpusLines('edge-cases.txt')];
+const TABLES = ['user', 'room', 'user_in_room', ...EVENT_TABLES, 'roomstate', 'gap', 'channel_state'];
+
+/** Every row of every table, as plain values ('created' is the wall clock of the insert, not data). */
+function dump(path: string): Record<string, unknown[]> {
+  const db = new BetterSqlite3(path, { readonly: true });
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const table of TABLES) {
+      out[table] = (db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[])
+        .map(({ created: _created, ...row }) => row)
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    }
+    out['raw'] = db.prepare('SELECT first_ms, last_ms, count, malformed FROM raw_block ORDER BY id').all();
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+const batches = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+describe('ThreadedSqliteStore', () => {
+  let dir: string;
+  before(() => (dir = tempDir('threaded')));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stores what the in-thread store stores, row for row, with the same write results', async () => {
+    assert.ok(LINES.length > 100);
+    const events = LINES.map((line, i) => received(line, 1_700_000_000_000 + i));
+    const plain = openSqliteStore(join(dir, 'plain.db'));
+    const threaded = await ThreadedSqliteStore.open(join(dir, 'threaded.db'));
+    const plainResults = [];
+    const threadedResults = [];
+    // Twice: the second round is all duplicates, counted as such by both.
+    for (const round of [events, events]) {
+      for (const batch of batches(round, 37)) {
+        plainResults.push(await plain.write(batch));
+        threadedResults.push(await threaded.write(batch));
+      }
+    }
+    await threaded.recordGap({ startMs: 1, endMs: 2, channels: ['#a'], reason: 'test' });
+    await plain.recordGap({ startMs: 1, endMs: 2, channels: ['#a'], reason: 'test' });
+    await threaded.setChannelState({ channel: '#a', state: 'joined', detail: null, updatedMs: 3 });
+    await plain.setChannelState({ channel: '#a', state: 'joined', detail: null, updatedMs: 3 });
+    assert.deepEqual(threadedResults, plainResults);
+    assert.ok(threadedResults.some((r) => r.duplicates > 0) && threadedResults.some((r) => r.malformed > 0), 'the corpus has duplicates and malformed lines');
+
+    // Reads on this thread see the thread's commits.
+    const page = await threaded.list({ resource: 'privmsg', order: 'asc', limit: 1000 });
+    const expected = await plain.list({ resource: 'privmsg', order: 'asc', limit: 1000 });
+    assert.ok(page.rows.length > 10);
+    assert.deepEqual(page.rows, expected.rows);
+    const status = await threaded.status();
+    assert.equal(status.tables['raw'], LINES.length * 2);
+    assert.deepEqual(status.channels, [{ channel: '#a', state: 'joined', detail: null, updatedMs: 3 }]);
+    assert.equal(await threaded.ping(), true);
+
+    await threaded.close();
+    await plain.close();
+    assert.deepEqual(dump(join(dir, 'threaded.db')), dump(join(dir, 'plain.db')));
+  });
+
+  it('rejects a failed write with the SQLite error and goes on writing once the cause is gone', async () => {
+    const path = join(dir, 'failing.db');
+    const store = await ThreadedSqliteStore.open(path);
+    const other = new BetterSqlite3(path);
+    try {
+      other.exec('ALTER TABLE privmsg RENAME TO privmsg_away');
+      const chat = LINES.filter((line) => line.includes(' PRIVMSG ')).slice(0, 3).map((line) => received(line));
+      await assert.rejects(store.write(chat), (err: Error) => err.name === 'SqliteError' && /privmsg/.test(err.message));
+      other.exec('ALTER TABLE privmsg_away RENAME TO privmsg');
+      const result = await store.write(chat);
+      assert.equal(result.rows['privmsg'], 3);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('starts the write thread again when it dies, and the BatchWriter writes the batch it had in hand', async () => {
+    const path = join(dir, 'restart.db');
+    const store = await ThreadedSqliteStore.open(path);
+    const writer = new BatchWriter(store, { maxBatch: 1_000_000, flushIntervalMs: 60_000, retryDelayMs: 10 });
+    writer.on('error', () => undefined);
+    const events = LINES.map((line) => received(line));
+    for (const event of events) writer.push(event);
+    const thread = (store as unknown as { worker: Worker }).worker;
+    const flushed = writer.flush();
+    await thread.terminate(); // dies with the batch in hand (or before it arrives)
+    await flushed;
+    await store.close();
+    const db = new BetterSqlite3(path, { readonly: true });
+    try {
+      const raw = db.prepare('SELECT coalesce(sum(count), 0) AS n FROM raw_block').get() as { n: number };
+      assert.equal(raw.n, events.length, 'every line archived exactly once');
+      assert.equal(writer.totals.lines, events.length);
+      assert.equal(writer.totals.failedWrites, 1, 'the batch in hand was rejected once, then written by the new thread');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('says which database it could not open', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    await assert.rejects(ThreadedSqliteStore.open(join(file, 'chat.db')), (err: Error) => err instanceof SqliteStoreError && err.message.includes(join(file, 'chat.db')));
+    mkdirSync(join(dir, 'not-sqlite'));
+    writeFileSync(join(dir, 'not-sqlite', 'chat.db'), 'this is not a database, just text that is long enough to have a header'.repeat(20));
+    await assert.rejects(ThreadedSqliteStore.open(join(dir, 'not-sqlite', 'chat.db')), (err: Error) => err instanceof SqliteStoreError && /not a database/.test(err.message));
+    await assert.rejects(ThreadedSqliteStore.open(':memory:'), SqliteStoreError);
+  });
+});
