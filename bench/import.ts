@@ -101,7 +101,7 @@ export async function importBenchmark(ctx: BenchContext): Promise<BenchResult> {
         { key: 'linesPerSec', label: 'lines/s' },
         { key: 'mbPerSec', label: 'MiB/s of log' },
         { key: 'vsDefault', label: '× default' },
-        { key: 'peakRssMb', label: 'peak RSS MiB' },
+        { key: 'peakRssMb', label: 'peak memory MiB' },
       ],
       rows,
     }],

@@ -45,6 +45,9 @@ function plan(quick: boolean): Plan {
   return { channels, limit, lines: channels * limit, privmsg: channels * privmsgPerChannel };
 }
 
+/** The issue's memory target, 250 MB, in the MiB we report. */
+const RSS_TARGET_MIB = 250e6 / 2 ** 20;
+
 const channelNames = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `#${prefix}${i + 1}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -201,14 +204,14 @@ export async function ingestBenchmark(ctx: BenchContext): Promise<BenchResult> {
         { key: 'sustainedLinesPerSec', label: 'sustained lines/s' },
         { key: 'endToEndLinesPerSec', label: 'end-to-end lines/s' },
         { key: 'seconds', label: 'seconds to last line' },
-        { key: 'peakRssMb', label: 'peak RSS MiB' },
+        { key: 'peakRssMb', label: 'peak memory MiB' },
         { key: 'saltmineVs', label: 'saltmine ÷ client (sustained)' },
       ],
       rows,
     }],
     targets: [
       { what: 'sustained ingest into SQLite, everything stored', target: '≥ 50,000 lines/s', measured: `${ours.sustainedLinesPerSec.toLocaleString('en-US')} lines/s`, met: ours.sustainedLinesPerSec >= 50_000 },
-      { what: 'collector peak RSS', target: '≤ 250 MiB', measured: ours.peakRssMb === null ? 'not measured' : `${ours.peakRssMb} MiB`, met: ours.peakRssMb === null ? null : ours.peakRssMb <= 250 },
+      { what: 'collector peak RSS', target: `≤ 250 MB (${significant(RSS_TARGET_MIB, 4)} MiB)`, measured: ours.peakRssMb === null ? 'not measured' : `${ours.peakRssMb} MiB`, met: ours.peakRssMb === null ? null : ours.peakRssMb <= RSS_TARGET_MIB },
       { what: 'lines lost', target: '0 (counted)', measured: check, met: true },
       { what: 'faster than the peers, which store nothing', target: '≥ 1×', measured: `${ratio(ours.sustainedLinesPerSec, fastestPeer.sustainedLinesPerSec)}× ${fastestPeer.client}`, met: ours.sustainedLinesPerSec >= fastestPeer.sustainedLinesPerSec },
     ],

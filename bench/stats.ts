@@ -80,10 +80,29 @@ function processTree(pid: number): number[] {
   return tree;
 }
 
+/** Resident pages of one process, kB: all of them, those only it maps (private), and those it shares. */
+function residentKb(pid: number): { rss: number; private: number; shared: number } | null {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+    return { rss: field('Rss'), private: field('Private_Clean') + field('Private_Dirty'), shared: field('Shared_Clean') + field('Shared_Dirty') };
+  } catch {
+    try {
+      // No smaps_rollup (Linux < 4.14): count every page as the process's own.
+      const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      return { rss, private: rss, shared: 0 };
+    } catch {
+      return null; // exited meanwhile
+    }
+  }
+}
+
 /**
- * Samples the peak resident set of a process tree until stopped; Linux only (null elsewhere). The peak is the
- * largest of the sampled sums of VmRSS over the tree and each process's own high-water mark (VmHWM, which
- * also catches a single process's spikes between samples).
+ * Samples the peak resident memory of a process tree until stopped; Linux only (null elsewhere). The tree's
+ * memory is every process's private pages plus the shared pages once (the largest shared set of any one of
+ * them): the saltmine launcher and the program it runs map the same Node binary, and summing their RSS
+ * counted its ~36 MiB of code twice. The peak is the largest sample, or any one process's own high-water
+ * mark (VmHWM, which also catches a spike between samples) if that is larger.
  */
 export class PeakRss {
   private peakKb = 0;
@@ -96,19 +115,22 @@ export class PeakRss {
   }
 
   sample(): void {
-    let sumKb = 0;
+    let privateKb = 0;
+    let sharedKb = 0;
     let seen = 0;
     for (const pid of processTree(this.pid)) {
+      const resident = residentKb(pid);
+      if (resident === null) continue; // exited: its last samples stand
+      privateKb += resident.private;
+      sharedKb = Math.max(sharedKb, resident.shared);
+      seen++;
       try {
-        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        sumKb += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-        this.peakKb = Math.max(this.peakKb, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0));
-        seen++;
+        this.peakKb = Math.max(this.peakKb, Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
       } catch {
-        // Exited meanwhile: its last samples stand.
+        // exited between the two reads
       }
     }
-    this.peakKb = Math.max(this.peakKb, sumKb);
+    this.peakKb = Math.max(this.peakKb, privateKb + sharedKb);
     if (seen === 0) clearInterval(this.timer); // the whole tree has exited
   }
 
