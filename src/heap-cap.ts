@@ -1,7 +1,8 @@
 // The JavaScript heap cap of the CLI. V8 sizes its old generation from the machine's memory and, with room to
 // spare, collects late: a collector that needs ~150 MiB of live objects grew to 460 MiB of RSS. A cap makes it
 // collect sooner at a small CPU cost. Node reads the cap only at startup, so cli.ts runs the program once more
-// in a child process with --max-old-space-size (and a smaller young generation), relays signals to it and exits with its exit code.
+// in a child process with --max-old-space-size (and a smaller young generation, and fewer malloc arenas),
+// relays signals to it and exits with its exit code.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { LAUNCHER_ENV } from './config/settings.js';
@@ -13,6 +14,13 @@ export const DEFAULT_MAX_HEAP_MB = 384;
  * measure (30.4k → 30.5k lines/s).
  */
 export const SEMI_SPACE_MB = 8;
+/**
+ * glibc malloc arenas in the child, unless the user chose: by default every thread that allocates (the write
+ * thread, the checkpoint thread, the thread pool compressing raw blocks) gets arenas of its own, which hold
+ * freed memory. With 2 the recording's peak fell 222 → 204 MiB in a back-to-back run. Other C libraries
+ * ignore the variable.
+ */
+export const MALLOC_ARENAS = '2';
 const ENV_CAP = LAUNCHER_ENV.maxHeapMb;
 /** Set in the child: it is the capped program, not another launcher. */
 const ENV_CHILD = LAUNCHER_ENV.child;
@@ -50,7 +58,7 @@ export function runWithHeapCap(mb: number, script: string, args: readonly string
   const interactive = process.stdin.isTTY === true;
   const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mb}`, `--max-semi-space-size=${SEMI_SPACE_MB}`, script, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [ENV_CHILD]: '1' },
+    env: { MALLOC_ARENA_MAX: MALLOC_ARENAS, ...process.env, [ENV_CHILD]: '1' },
     detached: !interactive,
   });
   const relay = (signal: NodeJS.Signals) => {

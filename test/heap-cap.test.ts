@@ -3,7 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { DEFAULT_MAX_HEAP_MB, HeapCapError, heapCapToApply, SEMI_SPACE_MB } from '../src/heap-cap.js';
+import { DEFAULT_MAX_HEAP_MB, HeapCapError, heapCapToApply, MALLOC_ARENAS, SEMI_SPACE_MB } from '../src/heap-cap.js';
 import { exitWithin, spawnCli, stdoutLine, tempDir, type CliProcess } from './e2e/cli-process.js';
 
 const dir = tempDir('heap-cap');
@@ -16,6 +16,11 @@ function childrenOf(pid: number): number[] {
 
 function commandLine(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+}
+
+function environmentOf(pid: number): Record<string, string> {
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter((entry) => entry.includes('='));
+  return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
 }
 
 /**
@@ -61,15 +66,17 @@ describe('saltmine launcher (real processes)', () => {
     assert.equal(more.length, 0);
     assert.ok(commandLine(child!).includes(`--max-old-space-size=${DEFAULT_MAX_HEAP_MB}`), commandLine(child!).join(' '));
     assert.ok(commandLine(child!).includes(`--max-semi-space-size=${SEMI_SPACE_MB}`), commandLine(child!).join(' '));
+    assert.equal(environmentOf(child!)['MALLOC_ARENA_MAX'], MALLOC_ARENAS);
     proc.child.kill('SIGTERM');
     assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
     await gone(child!);
   });
 
   it('uses SALTMINE_MAX_HEAP_MB as the cap', async () => {
-    const proc = await startSimulator({ SALTMINE_MAX_HEAP_MB: '200' });
+    const proc = await startSimulator({ SALTMINE_MAX_HEAP_MB: '200', MALLOC_ARENA_MAX: '4' });
     const [child] = childrenOf(proc.child.pid!);
     assert.ok(commandLine(child!).includes('--max-old-space-size=200'), commandLine(child!).join(' '));
+    assert.equal(environmentOf(child!)['MALLOC_ARENA_MAX'], '4', 'the user\'s own malloc setting is kept');
     proc.child.kill('SIGTERM');
     assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
   });

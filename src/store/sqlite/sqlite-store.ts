@@ -2,7 +2,7 @@
 // WAL: readers (the API) never block the writer, and a kill -9 never leaves the file corrupt.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { parseLine } from '../../irc/parse.js';
 import { toEvent } from '../../twitch/map.js';
 import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
@@ -61,11 +61,19 @@ function migrate(db: Database, path: string): void {
   }
 }
 
+interface Writing {
+  rows: EventRows;
+  nextBlockId: Statement;
+  insertBlock: Statement;
+}
+
 export class SqliteStore implements Store {
   private rawReader: RawReader | null = null;
-  private readonly rows: EventRows | null;
   private reader: Database | null = null;
-  private readonly writeBatch: ((batch: readonly ReceivedLine[], block: EncodedBlock) => WriteResult) | null;
+  /** What writing needs; null when opened read-only. */
+  private readonly writing: Writing | null;
+  /** Writes, gaps and channel states run one at a time: a write's transaction stays open across an await. */
+  private exclusive: Promise<unknown> = Promise.resolve();
 
   constructor(readonly db: Database, readonly path: string, options: SqliteStoreOptions = {}, private readonly checkpointer: Checkpointer | null = null) {
     // Without its thread the WAL would grow without bound: SQLite's own checkpoints take over again.
@@ -73,33 +81,20 @@ export class SqliteStore implements Store {
       if (db.open) db.pragma('wal_autocheckpoint = 1000');
     });
     if (options.readonly) {
-      this.rows = null;
-      this.writeBatch = null;
+      this.writing = null;
       return;
     }
-    const rows = new EventRows(db, options.search ?? true);
-    const insertBlock = db.prepare('INSERT INTO raw_block (first_ms, last_ms, count, malformed, codec, data) VALUES (?, ?, ?, ?, ?, ?)');
-    const countMalformed = db.prepare('UPDATE raw_block SET malformed = ? WHERE id = ?');
-    this.rows = rows;
-    this.writeBatch = db.transaction((batch: readonly ReceivedLine[], block: EncodedBlock): WriteResult => {
-      const result: WriteResult = { lines: batch.length, rows: {}, duplicates: 0, malformed: 0 };
-      const blockId = Number(insertBlock.run(block.firstMs, block.lastMs, block.count, 0, block.codec, block.data).lastInsertRowid);
-      result.rows['raw'] = batch.length;
-      // Each line is parsed and typed just before its rows are written, so its objects die young.
-      for (let i = 0; i < batch.length; i++) {
-        const { line, receivedMs } = batch[i]!;
-        const event = toEvent(parseLine(line));
-        if (event.type === 'malformed') result.malformed++;
-        if (!rows.write(event, receivedMs, rawIdOf(blockId, i), result.rows) && event.id !== null) result.duplicates++;
-      }
-      if (result.malformed > 0) countMalformed.run(result.malformed, blockId);
-      return result;
-    });
+    this.writing = {
+      rows: new EventRows(db, options.search ?? true),
+      // One writer (this connection, inside its write transaction): the next id is stable until COMMIT.
+      nextBlockId: db.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM raw_block').pluck(),
+      insertBlock: db.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, malformed, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    };
   }
 
   async write(batch: readonly ReceivedLine[]): Promise<WriteResult> {
-    const writeBatch = this.writeBatch;
-    if (writeBatch === null) throw new SqliteStoreError(`${this.path}: opened read-only`, this.path);
+    const writing = this.writing;
+    if (writing === null) throw new SqliteStoreError(`${this.path}: opened read-only`, this.path);
     if (batch.length === 0) return { lines: 0, rows: {}, duplicates: 0, malformed: 0 };
     if (batch.length > LINES_PER_BLOCK_MAX) {
       const results: WriteResult[] = [];
@@ -109,14 +104,42 @@ export class SqliteStore implements Store {
         return { lines: a.lines + b.lines, rows: a.rows, duplicates: a.duplicates + b.duplicates, malformed: a.malformed + b.malformed };
       });
     }
-    // Compression runs on the thread pool while this thread goes on reading and parsing.
-    const block = await encodeBlock(batch.map((item) => item.line), batch.map((item) => item.receivedMs));
+    // The raw block is compressed on the thread pool while this thread inserts the rows.
+    const encoding = encodeBlock(batch.map((item) => item.line), batch.map((item) => item.receivedMs));
+    encoding.catch(() => undefined); // awaited below; a failure before then is not an unhandled rejection
+    return this.runExclusive(() => this.writeTransaction(batch, encoding, writing));
+  }
+
+  /** One transaction: the rows, then the raw block they point into, so the batch is all there or not at all. */
+  private async writeTransaction(batch: readonly ReceivedLine[], encoding: Promise<EncodedBlock>, writing: Writing): Promise<WriteResult> {
+    const { db } = this;
+    const { rows } = writing;
+    const result: WriteResult = { lines: batch.length, rows: { raw: batch.length }, duplicates: 0, malformed: 0 };
+    db.exec('BEGIN IMMEDIATE');
     try {
-      return writeBatch(batch, block);
+      const blockId = writing.nextBlockId.get() as number;
+      // Each line is parsed and typed just before its rows are written, so its objects die young.
+      for (let i = 0; i < batch.length; i++) {
+        const { line, receivedMs } = batch[i]!;
+        const event = toEvent(parseLine(line));
+        if (event.type === 'malformed') result.malformed++;
+        if (!rows.write(event, receivedMs, rawIdOf(blockId, i), result.rows) && event.id !== null) result.duplicates++;
+      }
+      const block = await encoding;
+      writing.insertBlock.run(blockId, block.firstMs, block.lastMs, block.count, result.malformed, block.codec, block.data);
+      db.exec('COMMIT');
+      return result;
     } catch (err) {
-      this.rows?.forgetCachedReferences();
+      if (db.inTransaction) db.exec('ROLLBACK');
+      rows.forgetCachedReferences();
       throw err;
     }
+  }
+
+  private runExclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(task, task);
+    this.exclusive = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -141,15 +164,19 @@ export class SqliteStore implements Store {
     return this.rawReader;
   }
 
-  async recordGap(gap: Gap): Promise<void> {
-    this.db.prepare('INSERT INTO gap (start_ms, end_ms, channels, reason) VALUES (?, ?, ?, ?)')
-      .run(gap.startMs, gap.endMs, JSON.stringify(gap.channels), gap.reason);
+  recordGap(gap: Gap): Promise<void> {
+    return this.runExclusive(async () => {
+      this.db.prepare('INSERT INTO gap (start_ms, end_ms, channels, reason) VALUES (?, ?, ?, ?)')
+        .run(gap.startMs, gap.endMs, JSON.stringify(gap.channels), gap.reason);
+    });
   }
 
-  async setChannelState(state: ChannelState): Promise<void> {
-    this.db.prepare(`INSERT INTO channel_state (channel, state, detail, updated_ms) VALUES (?, ?, ?, ?)
-      ON CONFLICT (channel) DO UPDATE SET state = excluded.state, detail = excluded.detail, updated_ms = excluded.updated_ms`)
-      .run(state.channel, state.state, state.detail, state.updatedMs);
+  setChannelState(state: ChannelState): Promise<void> {
+    return this.runExclusive(async () => {
+      this.db.prepare(`INSERT INTO channel_state (channel, state, detail, updated_ms) VALUES (?, ?, ?, ?)
+        ON CONFLICT (channel) DO UPDATE SET state = excluded.state, detail = excluded.detail, updated_ms = excluded.updated_ms`)
+        .run(state.channel, state.state, state.detail, state.updatedMs);
+    });
   }
 
   async status(): Promise<StoreStatus> {
@@ -194,6 +221,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.exclusive; // a write between its rows and its raw block finishes first
     if (this.reader !== null && this.reader !== this.db && this.reader.open) this.reader.close();
     await this.checkpointer?.close();
     if (!this.db.open) return;
