@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { addConfigOptions } from '../config.js';
 import { parseLine } from '../irc/parse.js';
 import { toEvent } from '../twitch/map.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { ThreadedSqliteStore } from '../store/sqlite/threaded-store.js';
 import { BatchWriter } from '../store/writer.js';
 import { CliError } from './errors.js';
 import { isIrcLine, lines, openLog } from './input.js';
@@ -56,7 +56,7 @@ class Progress {
  * Imports one file into the store. Receive time of an imported line is unknown: it is taken as the line's
  * tmi-sent-ts, or the last tmi-sent-ts seen before it in the file, or the import time for a file without any.
  */
-export async function importFile(store: SqliteStore, writer: BatchWriter, file: string, showProgress: boolean): Promise<ImportReport> {
+export async function importFile(store: ThreadedSqliteStore, writer: BatchWriter, file: string, showProgress: boolean): Promise<ImportReport> {
   const report: ImportReport = { file, skipped: false, lines: 0, malformed: 0, duplicates: 0, events: {}, rows: {} };
   const hash = file === '-' ? null : await sha256Of(file).catch(() => null);
   if (hash !== null && store.isImported(hash)) return { ...report, skipped: true };
@@ -97,7 +97,7 @@ export async function importFile(store: SqliteStore, writer: BatchWriter, file: 
     const added = writer.totals.rows[table]! - (before.rows[table] ?? 0);
     if (added > 0) report.rows[table] = added;
   }
-  if (hash !== null) store.markImported(hash, file, report.lines);
+  if (hash !== null) await store.markImported(hash, file, report.lines);
   return report;
 }
 
@@ -124,9 +124,10 @@ export function registerImport(program: Command): void {
   addConfigOptions(command, ['config', 'db'])
     .action(async (files: string[], options: { json?: boolean; search: boolean }) => {
       const db = configFromFlags(options).database.path;
-      let store: SqliteStore;
+      // Parsing here for the report overlaps with the write thread's inserts.
+      let store: ThreadedSqliteStore;
       try {
-        store = openSqliteStore(db, { search: options.search, cacheMiB: IMPORT_CACHE_MIB });
+        store = await ThreadedSqliteStore.open(db, { search: options.search, cacheMiB: IMPORT_CACHE_MIB });
       } catch (err) {
         throw new CliError((err as Error).message, 2);
       }

@@ -204,8 +204,10 @@ export class SqliteStore implements Store {
     return this.db.prepare('SELECT 1 FROM import WHERE sha256 = ?').get(sha256) !== undefined;
   }
 
-  markImported(sha256: string, path: string, lines: number): void {
-    this.db.prepare('INSERT OR REPLACE INTO import (sha256, path, lines, completed_ms) VALUES (?, ?, ?, ?)').run(sha256, path, lines, Date.now());
+  markImported(sha256: string, path: string, lines: number): Promise<void> {
+    return this.runExclusive(async () => {
+      this.db.prepare('INSERT OR REPLACE INTO import (sha256, path, lines, completed_ms) VALUES (?, ?, ?, ?)').run(sha256, path, lines, Date.now());
+    });
   }
 
   async list(query: ListQuery): Promise<Page> {

@@ -65,6 +65,15 @@ export class ThreadedSqliteStore implements Store {
     await this.request({ op: 'channel', state });
   }
 
+  /** Whether a file with this content hash was imported completely before. */
+  isImported(sha256: string): boolean {
+    return this.reader.isImported(sha256);
+  }
+
+  async markImported(sha256: string, path: string, lines: number): Promise<void> {
+    await this.request({ op: 'imported', sha256, path, lines });
+  }
+
   status(): Promise<StoreStatus> {
     return this.reader.status();
   }

@@ -16,6 +16,7 @@ export type WriteRequest =
   | { id: number; op: 'write'; lines: string[]; receivedMs: Float64Array }
   | { id: number; op: 'gap'; gap: Gap }
   | { id: number; op: 'channel'; state: ChannelState }
+  | { id: number; op: 'imported'; sha256: string; path: string; lines: number }
   | { id: number; op: 'close' };
 
 /** Thread → owner: the answer to request `id`, or 'ready' once the database is open (or could not be). */
@@ -51,6 +52,8 @@ async function handle(request: WriteRequest): Promise<unknown> {
       return store.recordGap(request.gap);
     case 'channel':
       return store.setChannelState(request.state);
+    case 'imported':
+      return store.markImported(request.sha256, request.path, request.lines);
     case 'close':
       await store.close();
       return undefined;
