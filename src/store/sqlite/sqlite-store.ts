@@ -4,11 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { ChannelState, Gap, ReceivedEvent, Store, StoreStatus, WriteResult } from '../store.js';
-import type { ListQuery, Page } from '../query.js';
+import type { JsonPage, ListQuery, Page } from '../query.js';
 import { EventRows } from './event-rows.js';
 import { encodeBlock, LINES_PER_BLOCK_MAX, RawReader, rawIdOf, type EncodedBlock } from './raw-archive.js';
 import { COUNTED_TABLES, MIGRATIONS } from './schema.js';
-import { listRows } from './query.js';
+import { listJsonRows, listRows } from './query.js';
 import { Checkpointer } from './checkpointer.js';
 
 /** The WAL file is cut back to this size when it starts over (it is reused, not regrown, below it). */
@@ -177,6 +177,10 @@ export class SqliteStore implements Store {
 
   async list(query: ListQuery): Promise<Page> {
     return listRows(this.readDb, this.raw, query);
+  }
+
+  async listJson(query: ListQuery): Promise<JsonPage | null> {
+    return listJsonRows(this.readDb, query);
   }
 
   async ping(): Promise<boolean> {
