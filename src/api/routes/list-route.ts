@@ -69,7 +69,13 @@ export async function sendList(store: Store, route: ListRoute, query: ListQuery,
   const first = await pages.next();
   const render = (rows: readonly Row[]) => renderPage(format, fields, rows, route.text);
   async function* rest(): AsyncGenerator<string> {
-    for await (const rows of pages) yield render(rows);
+    try {
+      for await (const rows of pages) yield render(rows);
+    } catch (err) {
+      // The status line is out: the client sees a cut-off body, the log says why.
+      reply.log.error({ err, url: reply.request.url }, 'export failed after the response started');
+      throw err;
+    }
   }
   reply.type(CONTENT_TYPES[format]);
   return reply.send(pageStream(format === 'csv' ? csvHeader(fields) : '', first.done ? '' : render(first.value), rest()));
