@@ -4,7 +4,7 @@
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { installErrorHandlers } from './errors.js';
@@ -31,7 +31,7 @@ export async function buildApp(store: Store, options: AppOptions = {}): Promise<
   const accessLog = options.log ? options.log.isLevelEnabled('debug') : false;
   const app = Fastify({
     loggerInstance: options.log ? (options.log as FastifyBaseLogger) : undefined,
-    disableRequestLogging: !accessLog,
+    logController: new LogController({ disableRequestLogging: !accessLog }),
     routerOptions: { ignoreTrailingSlash: true },
     // Unknown query parameters must fail (not be stripped), values stay strings (params.ts parses them),
     // and `verbose` gives the offending value to the 400 message.
