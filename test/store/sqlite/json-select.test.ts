@@ -82,7 +82,8 @@ function fill(p: PageData): void {
   db.exec('DELETE FROM privmsg; DELETE FROM user; DELETE FROM room;');
   insert('room', { room_id: '1', room_name: p.roomName });
   p.messages.forEach((m, i) => {
-    insert('user', { user_id: `u${i}`, login: m.login, display_name: m.displayName });
+    // The third message's author has no user row (LEFT JOIN: null names).
+    if (i !== 2) insert('user', { user_id: `u${i}`, login: m.login, display_name: m.displayName });
     // message_id is UNIQUE.
     insert('privmsg', { serial: i + 1, timestamp: m.timestamp, room_id: '1', user_id: `u${i}`, ...m.cells, message_id: i === 0 ? m.cells['message_id']! : `m${i}` });
   });
