@@ -4,7 +4,7 @@
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { installErrorHandlers } from './errors.js';
@@ -25,8 +25,13 @@ export interface AppOptions {
 }
 
 export async function buildApp(store: Store, options: AppOptions = {}): Promise<FastifyInstance> {
+  // Fastify's two lines per request (incoming, completed) only at debug or trace: at the default level they
+  // cost more CPU than routing a request, and a busy API would write them thousands of times a second.
+  // Errors are logged at any level (errors.ts; a failed export in list-route.ts).
+  const accessLog = options.log ? options.log.isLevelEnabled('debug') : false;
   const app = Fastify({
     loggerInstance: options.log ? (options.log as FastifyBaseLogger) : undefined,
+    logController: new LogController({ disableRequestLogging: !accessLog }),
     routerOptions: { ignoreTrailingSlash: true },
     // Unknown query parameters must fail (not be stripped), values stay strings (params.ts parses them),
     // and `verbose` gives the offending value to the 400 message.

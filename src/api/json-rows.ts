@@ -55,11 +55,20 @@ function put(text: string, at: number): number {
   return at + scratch.write(text, at, 'utf8');
 }
 
+function pageBytes(key: string, count: number, rowAt: (i: number) => string, next: string | null): Buffer {
+  let at = put(`{${JSON.stringify(key)}:[`, 0);
+  for (let i = 0; i < count; i++) at = put(i === 0 ? rowAt(i) : ',' + rowAt(i), at);
+  at = put(`],"count":${count},"next":${JSON.stringify(next)}}`, at);
+  return Buffer.from(scratch.subarray(0, at));
+}
+
 /** A json page `{"<key>":[rows],"count":n,"next":cursor}` in UTF-8, byte for byte what JSON.stringify would give. */
 export function jsonPage(key: string, fields: FieldTypes, rows: readonly Row[], next: string | null): Buffer {
   const encode = rowJson(fields);
-  let at = put(`{${JSON.stringify(key)}:[`, 0);
-  for (let i = 0; i < rows.length; i++) at = put(i === 0 ? encode(rows[i]!) : ',' + encode(rows[i]!), at);
-  at = put(`],"count":${rows.length},"next":${JSON.stringify(next)}}`, at);
-  return Buffer.from(scratch.subarray(0, at));
+  return pageBytes(key, rows.length, (i) => encode(rows[i]!), next);
+}
+
+/** The same page from rows that are JSON text already (a store's listJson). */
+export function jsonPageOfEncoded(key: string, rows: readonly string[], next: string | null): Buffer {
+  return pageBytes(key, rows.length, (i) => rows[i]!, next);
 }

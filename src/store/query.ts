@@ -167,6 +167,13 @@ export interface Page {
   next: Cursor | null;
 }
 
+/** A page whose rows are already JSON: each is JSON.stringify of the row with its timestamps as ISO 8601
+ *  (toISOString), fields in the resource's order. */
+export interface JsonPage {
+  rows: readonly string[];
+  next: Cursor | null;
+}
+
 /** A query the store cannot answer as asked (unsupported filter, cursor of another listing); the API answers 400. */
 export class QueryError extends Error {
   constructor(message: string, readonly parameter: string) {
@@ -178,6 +185,8 @@ export class QueryError extends Error {
 /** The read methods every store backend implements. */
 export interface StoreReader {
   list(query: ListQuery): Promise<Page>;
+  /** The page with its rows as JSON, where the backend can write it (faster); null: use list(). */
+  listJson?(query: ListQuery): Promise<JsonPage | null>;
 }
 
 /**

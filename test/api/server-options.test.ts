@@ -1,8 +1,27 @@
-// startApi's options over real HTTP: loopback by default, CORS off unless asked, close() ends the server.
+// startApi's options over real HTTP: loopback by default, CORS off unless asked, close() ends the server,
+// request lines logged only at debug.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApi } from '../../src/api/server.js';
+import { createLogger } from '../../src/log.js';
 import { tempStore } from './harness.js';
+
+/** The messages a logger at `level` writes while the API answers two requests (one a 400). */
+async function loggedWhileServing(level: string): Promise<string[]> {
+  const lines: string[] = [];
+  const log = createLogger(level, { write: (line: string) => void lines.push((JSON.parse(line) as { msg: string }).msg) });
+  const { store, remove } = tempStore('log');
+  const api = await startApi({ store, port: 0, log });
+  try {
+    assert.equal((await fetch(`${api.url}/api/messages`)).status, 200);
+    assert.equal((await fetch(`${api.url}/api/messages?limit=abc`)).status, 400);
+  } finally {
+    await api.close();
+    await store.close();
+    remove();
+  }
+  return lines;
+}
 
 describe('startApi', () => {
   it('listens on 127.0.0.1 and sends no CORS headers by default', async () => {
@@ -37,5 +56,12 @@ describe('startApi', () => {
       remove();
     }
     await assert.rejects(fetch(`${api.url}/api/health`), 'closed: nothing listens any more');
+  });
+
+  it('logs no line per request at info, and each request at debug', async () => {
+    assert.deepEqual((await loggedWhileServing('info')).filter((m) => !m.startsWith('Server listening')), []);
+    const debug = await loggedWhileServing('debug');
+    assert.equal(debug.filter((m) => m === 'incoming request').length, 2);
+    assert.equal(debug.filter((m) => m === 'request completed').length, 2);
   });
 });

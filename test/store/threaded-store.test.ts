@@ -66,6 +66,9 @@ describe('ThreadedSqliteStore', () => {
     const expected = await plain.list({ resource: 'privmsg', order: 'asc', limit: 1000 });
     assert.ok(page.rows.length > 10);
     assert.deepEqual(page.rows, expected.rows);
+    const json = await threaded.listJson({ resource: 'privmsg', order: 'asc', limit: 1000 });
+    assert.notEqual(json, null, 'SQLite writes these rows as JSON');
+    assert.deepEqual(json, await plain.listJson({ resource: 'privmsg', order: 'asc', limit: 1000 }));
     const status = await threaded.status();
     assert.equal(status.tables['raw'], LINES.length * 2);
     assert.deepEqual(status.channels, [{ channel: '#a', state: 'joined', detail: null, updatedMs: 3 }]);

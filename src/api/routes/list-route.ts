@@ -1,12 +1,12 @@
 // One table-driven list route: GET path (and aliases) → store.list, with the seed's response key, `count`
 // and the keyset cursor `next`, or a stream in ndjson/csv/raw/text.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RESOURCES, streamRows, type FieldType, type FieldTypes, type ListQuery, type Resource, type Row } from '../../store/query.js';
+import { RESOURCES, streamRows, type Cursor, type FieldType, type FieldTypes, type ListQuery, type Resource, type Row } from '../../store/query.js';
 import type { Store } from '../../store/store.js';
 import { encodeCursor } from '../cursor.js';
 import { ERROR_BODY_SCHEMA } from '../errors.js';
 import { CONTENT_TYPES, csvHeader, pageStream, renderPage, type Format, type TextLine } from '../formats.js';
-import { jsonPage } from '../json-rows.js';
+import { jsonPage, jsonPageOfEncoded } from '../json-rows.js';
 import { describeSchemaError, listParams, querystringSchema, toListRequest, type ParamName } from '../params.js';
 
 export interface ListRoute {
@@ -51,9 +51,16 @@ export function formatsOf(route: ListRoute): Format[] {
 export async function sendList(store: Store, route: ListRoute, query: ListQuery, format: Format, reply: FastifyReply): Promise<unknown> {
   const fields = RESOURCES[route.resource].fields;
   if (format === 'json') {
-    const page = await store.list(query);
+    const cursor = (next: Cursor | null) => (next === null ? null : encodeCursor(query.order, next));
     // Serialized here, not by the response schema's serializer: that one would need presentRow's copy of every row.
-    const body = jsonPage(route.key, fields, page.rows, page.next === null ? null : encodeCursor(query.order, page.next));
+    const encoded = (await store.listJson?.(query)) ?? null;
+    let body: Buffer;
+    if (encoded !== null) {
+      body = jsonPageOfEncoded(route.key, encoded.rows, cursor(encoded.next));
+    } else {
+      const page = await store.list(query);
+      body = jsonPage(route.key, fields, page.rows, cursor(page.next));
+    }
     reply.type(CONTENT_TYPES.json);
     return reply.send(body);
   }
@@ -62,7 +69,13 @@ export async function sendList(store: Store, route: ListRoute, query: ListQuery,
   const first = await pages.next();
   const render = (rows: readonly Row[]) => renderPage(format, fields, rows, route.text);
   async function* rest(): AsyncGenerator<string> {
-    for await (const rows of pages) yield render(rows);
+    try {
+      for await (const rows of pages) yield render(rows);
+    } catch (err) {
+      // The status line is out: the client sees a cut-off body, the log says why.
+      reply.log.error({ err, url: reply.request.url }, 'export failed after the response started');
+      throw err;
+    }
   }
   reply.type(CONTENT_TYPES[format]);
   return reply.send(pageStream(format === 'csv' ? csvHeader(fields) : '', first.done ? '' : render(first.value), rest()));

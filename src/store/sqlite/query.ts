@@ -3,7 +3,8 @@
 // (a room recorded under its Twitch id and, from old logs, under a `#login` stand-in) are merged here, not
 // with `IN (...)`, which would make SQLite sort every matching row before applying LIMIT.
 import type { Database, Statement } from 'better-sqlite3';
-import { QueryError, RESOURCES, type Cursor, type ListQuery, type Page, type Row } from '../query.js';
+import { QueryError, RESOURCES, type Cursor, type JsonPage, type ListQuery, type Page, type Row } from '../query.js';
+import { rowJsonSql } from './json-select.js';
 import { LISTINGS, USERS, USERS_IN_ROOM, type Listing } from './listings.js';
 import type { RawReader } from './raw-archive.js';
 import { keyIndex, rowBuilder, type Columns } from './row-builder.js';
@@ -31,15 +32,20 @@ function normalizeRoomName(name: string): string {
   return '#' + name.replace(/^#/, '').toLowerCase();
 }
 
-/** Room filter → the values to compare (ids, or `#login` names for name-keyed tables); null = no filter. */
+/**
+ * Room filter → the values to compare (ids, or `#login` names for name-keyed tables); null = no filter.
+ * `= +?` here and in buildSql: SQLite (built with STAT4) would otherwise re-prepare a statement whenever the
+ * bound value changes, to plan with that value's statistics (~8% of a page's CPU); equality on an indexed
+ * column takes the same index either way.
+ */
 function resolveRoom(db: Database, listing: Listing, room: ListQuery['room']): string[] | null {
   if (room === undefined) return null;
   if (listing.roomName !== undefined) {
     if ('name' in room) return [normalizeRoomName(room.name)];
-    return (prepare(db, 'SELECT room_name FROM room WHERE room_id = ?').all(room.id) as { room_name: string }[]).map((r) => r.room_name);
+    return (prepare(db, 'SELECT room_name FROM room WHERE room_id = +?').all(room.id) as { room_name: string }[]).map((r) => r.room_name);
   }
   if ('name' in room) {
-    return (prepare(db, 'SELECT room_id FROM room WHERE room_name = ?').all(normalizeRoomName(room.name)) as { room_id: string }[]).map((r) => r.room_id);
+    return (prepare(db, 'SELECT room_id FROM room WHERE room_name = +?').all(normalizeRoomName(room.name)) as { room_id: string }[]).map((r) => r.room_id);
   }
   // Lines without a room-id tag (JOIN/PART, old logs) are stored under the stand-in id `#login`.
   const standIns = prepare(db, `SELECT s.room_id FROM room x JOIN room s ON s.room_id = x.room_name WHERE x.room_id = ?`).all(room.id) as { room_id: string }[];
@@ -57,7 +63,7 @@ function resolveUser(db: Database, listing: Listing, user: ListQuery['user']): U
   if ('login' in user) {
     const login = user.login.toLowerCase();
     if (listing.userLogin !== undefined) return { column: listing.userLogin, values: [login] };
-    const ids = prepare(db, 'SELECT user_id FROM user WHERE login = ?').all(login) as { user_id: string }[];
+    const ids = prepare(db, 'SELECT user_id FROM user WHERE login = +?').all(login) as { user_id: string }[];
     return { column: listing.userId!, values: ids.map((r) => r.user_id) };
   }
   if (listing.userId !== undefined) {
@@ -114,19 +120,20 @@ function searchPlan(db: Database, listing: Listing, user: UserFilter | null): Se
   return rows < USER_SEARCH_ROWS ? 'user' : 'index';
 }
 
-function buildSql(listing: Listing, query: ListQuery, hasRoom: boolean, user: UserFilter | null, search: SearchPlan | null): string {
+/** `json`: the expression selected instead of the fields (the row's JSON, json-select.ts). */
+function buildSql(listing: Listing, query: ListQuery, hasRoom: boolean, user: UserFilter | null, search: SearchPlan | null, json: string | null = null): string {
   const fts = listing.fts!;
   // A search is in arrival order: its key is the serial (the full-text rowid), time and tie alike.
   const [time, tie] = search === 'index' ? [`${fts}.rowid`, `${fts}.rowid`] : search === 'user' ? ['t.serial', 't.serial'] : listing.key;
-  const fields = Object.entries(listing.select).map(([name, expr]) => `${expr} AS "${name}"`);
+  const fields = json === null ? Object.entries(listing.select).map(([name, expr]) => `${expr} AS "${name}"`) : [`${json} AS _j`];
   fields.push(`${time} AS _k`, `${tie} AS _t`);
   if (query.withRawLine) fields.push(`${listing.rawId} AS _r`);
   const where: string[] = [];
   if (search === 'index') where.push(`${fts} MATCH @text`, `t.serial = ${fts}.rowid`);
   // One lookup per row would cost ~40 µs (~5 ms for a prefix); the match set is built once at ~55 ns a match.
   if (search === 'user') where.push(`t.serial IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH @text)`);
-  if (hasRoom) where.push(listing.roomName ?? `${listing.roomId} = ?`);
-  if (user !== null) where.push(`${user.column} = ?`);
+  if (hasRoom) where.push(listing.roomName ?? `${listing.roomId} = +?`);
+  if (user !== null) where.push(`${user.column} = +?`);
   const [rowTime] = listing.key;
   if (query.fromMs !== undefined) where.push(`${listing.fromTime ?? rowTime} >= @fromMs`);
   if (query.toMs !== undefined) where.push(`${listing.toTime ?? rowTime} < @toMs`);
@@ -152,7 +159,12 @@ interface Prepared {
   named: Record<string, unknown>;
   /** The fields each row array starts with, in order. */
   names: readonly string[];
+  /** The same statement returning each row's JSON (json-select.ts) then the sort key, or null (a `json` field). */
+  json(): Statement | null;
 }
+
+/** Per ordinary statement: its JSON twin, or null where there is none. */
+const jsonTwins = new WeakMap<Statement, Statement | null>();
 
 function prepareList(db: Database, query: ListQuery): Prepared {
   const listing = listingFor(query);
@@ -161,6 +173,16 @@ function prepareList(db: Database, query: ListQuery): Prepared {
   const user = resolveUser(db, listing, query.user);
   const search = query.text === undefined ? null : searchPlan(db, listing, user);
   const statement = prepare(db, buildSql(listing, query, rooms !== null, user, search)).raw(true);
+  const json = () => {
+    let twin = jsonTwins.get(statement);
+    if (twin === undefined) {
+      const declared = new Map(statement.columns().map((c) => [c.name, c.type]));
+      const expr = rowJsonSql(RESOURCES[query.resource].fields, listing.select, declared);
+      twin = expr === null ? null : prepare(db, buildSql(listing, query, rooms !== null, user, search, expr)).raw(true);
+      jsonTwins.set(statement, twin);
+    }
+    return twin;
+  };
   const pairs: string[][] = [];
   for (const room of rooms ?? [null]) {
     for (const value of user?.values ?? [null]) pairs.push([room, value].filter((v): v is string => v !== null));
@@ -173,7 +195,7 @@ function prepareList(db: Database, query: ListQuery): Prepared {
     named['afterTime'] = query.after[0];
     named['afterTie'] = query.after[1];
   }
-  return { statement, pairs, arity: (rooms === null ? 0 : 1) + (user === null ? 0 : 1), named, names: Object.keys(listing.select) };
+  return { statement, pairs, arity: (rooms === null ? 0 : 1) + (user === null ? 0 : 1), named, names: Object.keys(listing.select), json };
 }
 
 /** EXPLAIN QUERY PLAN of the statement a query runs (its first room/user pair), one detail line per step. */
@@ -196,12 +218,10 @@ function compareKeys(at: number): (a: Columns, b: Columns) => number {
   };
 }
 
-/** Runs a ListQuery against an open database; `raw` reads the archived lines. */
-export function listRows(db: Database, raw: RawReader, query: ListQuery): Page {
-  if (query.resource === 'raw') return listRaw(raw, query);
-  const { statement, pairs, named, names } = prepareList(db, query);
-  if (pairs.length === 0) return { rows: [], next: null };
-  const key = keyIndex(names);
+/** One page of statement rows (sort key at `key`), merged over the room/user pairs, and where the next starts. */
+function fetchPage(statement: Statement, prepared: Prepared, query: ListQuery, key: number): { found: Columns[]; next: Cursor | null } {
+  const { pairs, named } = prepared;
+  if (pairs.length === 0) return { found: [], next: null };
   let found: Columns[];
   if (pairs.length === 1) {
     found = statement.all(...pairs[0]!, named) as Columns[];
@@ -218,9 +238,36 @@ export function listRows(db: Database, raw: RawReader, query: ListQuery): Page {
   const more = found.length > query.limit;
   if (more) found.length = query.limit;
   const last = found[found.length - 1];
-  const next: Cursor | null = more && last !== undefined ? [last[key] as number, last[key + 1] as number | string] : null;
+  return { found, next: more && last !== undefined ? [last[key] as number, last[key + 1] as number | string] : null };
+}
+
+/** Runs a ListQuery against an open database; `raw` reads the archived lines. */
+export function listRows(db: Database, raw: RawReader, query: ListQuery): Page {
+  if (query.resource === 'raw') return listRaw(raw, query);
+  const prepared = prepareList(db, query);
+  const key = keyIndex(prepared.names);
+  const { found, next } = fetchPage(prepared.statement, prepared, query, key);
   const lines = query.withRawLine ? raw.lines(found.map((r) => r[key + 2] as number)) : null;
-  return { rows: found.map(rowBuilder(names, RESOURCES[query.resource].fields, lines)), next };
+  return { rows: found.map(rowBuilder(prepared.names, RESOURCES[query.resource].fields, lines)), next };
+}
+
+/**
+ * A page with each row as its JSON, written by SQLite (json-select.ts), or null where this query or one of
+ * the page's values needs the ordinary path (listRows and the API's encoder).
+ */
+export function listJsonRows(db: Database, query: ListQuery): JsonPage | null {
+  if (query.resource === 'raw' || query.withRawLine) return null;
+  const prepared = prepareList(db, query);
+  const statement = prepared.json();
+  if (statement === null) return null;
+  const page = fetchPage(statement, prepared, query, 1);
+  const rows = new Array<string>(page.found.length);
+  for (let i = 0; i < rows.length; i++) {
+    const json = page.found[i]![0] as string | null;
+    if (json === null) return null;
+    rows[i] = json;
+  }
+  return { rows, next: page.next };
 }
 
 /** The raw archive in arrival order (line ids grow with arrival); the cursor is [line id, line id]. */

@@ -6,11 +6,11 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { parseLine } from '../../irc/parse.js';
 import { toEvent } from '../../twitch/map.js';
 import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
-import type { ListQuery, Page } from '../query.js';
+import type { JsonPage, ListQuery, Page } from '../query.js';
 import { EventRows } from './event-rows.js';
 import { encodeBlock, LINES_PER_BLOCK_MAX, RawReader, rawIdOf, type EncodedBlock } from './raw-archive.js';
 import { COUNTED_TABLES, MIGRATIONS } from './schema.js';
-import { listRows } from './query.js';
+import { listJsonRows, listRows } from './query.js';
 import { Checkpointer } from './checkpointer.js';
 
 /** The WAL file is cut back to this size when it starts over (it is reused, not regrown, below it). */
@@ -212,6 +212,10 @@ export class SqliteStore implements Store {
 
   async list(query: ListQuery): Promise<Page> {
     return listRows(this.readDb, this.raw, query);
+  }
+
+  async listJson(query: ListQuery): Promise<JsonPage | null> {
+    return listJsonRows(this.readDb, query);
   }
 
   async ping(): Promise<boolean> {

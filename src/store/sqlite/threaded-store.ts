@@ -5,7 +5,7 @@
 // A write thread that dies (a native crash, out of memory) is started again on the next request; the batch
 // it had in hand is rejected, stays queued in the BatchWriter and is written again.
 import { Worker } from 'node:worker_threads';
-import type { ListQuery, Page } from '../query.js';
+import type { JsonPage, ListQuery, Page } from '../query.js';
 import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { WriteReply, WriteRequest, WriteWorkerData } from './write-worker.js';
@@ -80,6 +80,10 @@ export class ThreadedSqliteStore implements Store {
 
   list(query: ListQuery): Promise<Page> {
     return this.reader.list(query);
+  }
+
+  listJson(query: ListQuery): Promise<JsonPage | null> {
+    return this.reader.listJson(query);
   }
 
   ping(): Promise<boolean> {
