@@ -67,7 +67,8 @@ const ADDED_TABLES = ['raw_block', 'clearchat', 'clearmsg', 'notice', 'whisper',
 type Db = BetterSqlite3.Database;
 
 function columnsOf(db: Db, table: string): Map<string, string> {
-  const rows = db.prepare('SELECT name, type FROM pragma_table_info(?)').all(table) as { name: string; type: string }[];
+  // table_xinfo: table_info leaves out generated columns (privmsg.timestamp and received_ms, schema 5).
+  const rows = db.prepare('SELECT name, type FROM pragma_table_xinfo(?)').all(table) as { name: string; type: string }[];
   return new Map(rows.map((r) => [r.name, r.type]));
 }
 
