@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { corpusLines } from '../irc/corpus.js';
 import { RESOURCES, type Resource } from '../../src/store/query.js';
+import { explainList } from '../../src/store/sqlite/query.js';
 import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { count, received, rowsOf, tempDir } from './helpers.js';
@@ -94,6 +95,8 @@ describe('a schema 4 database with rows', () => {
     const store = openSqliteStore(path, { readonly: true });
     try {
       assert.equal(store.db.pragma('user_version', { simple: true }), 4);
+      const plan = explainList(store.readDb, { resource: 'bits', order: 'asc', limit: 100 });
+      assert.ok(plan.some((step) => step.startsWith('SEARCH p USING INDEX privmsg_message_id (message_id=?)')), `the text of a cheer through the UNIQUE index:\n${plan.join('\n')}`);
       const page = await store.list({ resource: 'bits', order: 'asc', limit: 100 });
       assert.ok(page.rows.length > 0 && page.rows.every((row) => typeof row['msg_content'] === 'string'));
       assert.deepEqual(page, await source.list({ resource: 'bits', order: 'asc', limit: 100 }));
