@@ -16,7 +16,8 @@ import { corpusLines } from './paths.js';
 import type { BenchContext } from './result.js';
 
 /** The code that decides what ends up in the database: a change to it makes a new database. */
-const RECIPE_FILES = [new URL('./generate.js', import.meta.url), new URL('./api-db.js', import.meta.url)];
+// The schema too: a cached file made by another checkout is then never migrated under it by this one.
+const RECIPE_FILES = [new URL('./generate.js', import.meta.url), new URL('./api-db.js', import.meta.url), new URL('../src/store/sqlite/schema.js', import.meta.url)];
 const START_MS = Date.UTC(2024, 0, 1);
 const SPAN_MS = 30 * 86_400_000;
 const BATCH = 20_000;
@@ -61,8 +62,10 @@ async function generate(path: string, spec: ApiDatabaseSpec, generator: ChatGene
   // A bulk load: durability per commit buys nothing here (a crash means regenerating).
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -1048576');
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
-  for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
+  // Indexes are built once at the end; triggers go with them (privmsg's de-duplication trigger looks up the
+  // message-key index, and would scan the table on every insert without it; the generated ids are unique).
+  const indexes = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL").all() as Array<{ type: string; name: string; sql: string }>;
+  for (const { type, name } of indexes) db.exec(`DROP ${type === 'index' ? 'INDEX' : 'TRIGGER'} "${name}"`);
 
   let lines = 0;
   let privmsg = 0;

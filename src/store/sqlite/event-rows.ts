@@ -43,9 +43,10 @@ export class EventRows {
 
   constructor(db: Database, private readonly search: boolean) {
     this.refs = new ReferenceCache(db);
-    this.privmsg = insert(db, 'privmsg', [...EVENT_COLUMNS, 'user_id', 'message_id', 'source_message_id', 'source_room_id', 'color',
-      'returning_chatter', 'first_msg', 'flags', 'emotes', 'msg_content', 'action', 'bits', 'msg_type', 'custom_reward_id',
-      'reply_user_id', 'reply_user_login', 'reply_display_name', 'reply_msg_id', 'reply_msg_body', 'thread_user_id',
+    // timestamp and received_ms are computed from tmi_sent_ts and received_offset (schema.ts, V5).
+    this.privmsg = insert(db, 'privmsg', ['tmi_sent_ts', 'received_offset', 'room_id', 'raw_id', 'user_id', 'message_id', 'source_message_id',
+      'source_room_id', 'color', 'returning_chatter', 'first_msg', 'flags', 'emotes', 'msg_content', 'action', 'bits', 'msg_type',
+      'custom_reward_id', 'reply_user_id', 'reply_user_login', 'reply_display_name', 'reply_msg_id', 'reply_msg_body', 'thread_user_id',
       'thread_user_login', 'thread_msg_id']);
     this.fts = db.prepare('INSERT INTO privmsg_fts (rowid, msg_content) VALUES (?, ?)');
     this.bits = insert(db, 'bits', [...EVENT_COLUMNS, 'user_id', 'message_id', 'source_room_id', 'bits']);
@@ -158,7 +159,8 @@ export class EventRows {
   private writePrivmsg(e: PrivmsgEvent, base: unknown[], rows: Record<string, number>): boolean {
     const userId = this.seen(e, base[3], base[0] as number);
     const t = e.irc.tags;
-    const result = this.privmsg.run(...base,
+    const [, tmiSentTs, receivedMs, roomId, rawId] = base as [number, number | null, number, string | null, number];
+    const result = this.privmsg.run(tmiSentTs, receivedMs - (tmiSentTs ?? 0), roomId, rawId,
       userId, e.id, e.sourceId, e.sourceRoomId, e.user.color ?? '', bit(e.returningChatter) ?? 0, bit(e.firstMsg) ?? 0,
       t['flags'] ?? '', t['emotes'] ?? '', e.text, e.action ? 1 : 0, e.bits, e.msgType, e.customRewardId,
       e.reply?.userId ?? null, e.reply?.login ?? null, e.reply?.displayName ?? null, e.reply?.msgId ?? null, e.reply?.body ?? null,

@@ -28,6 +28,31 @@ const NOTICE = `${EVENT},
   system_msg TEXT,
   msg_content TEXT`;
 
+/** privmsg's own columns, after the EVENT ones. */
+const PRIVMSG = `
+  user_id TEXT REFERENCES user(user_id),
+  message_id TEXT,
+  source_message_id TEXT,
+  source_room_id TEXT,
+  color TEXT DEFAULT '',
+  returning_chatter INTEGER DEFAULT 0,
+  first_msg INTEGER DEFAULT 0,
+  flags TEXT DEFAULT '',
+  emotes TEXT DEFAULT '',
+  msg_content TEXT DEFAULT '',
+  action INTEGER DEFAULT 0,
+  bits INTEGER,
+  msg_type TEXT,
+  custom_reward_id TEXT,
+  reply_user_id TEXT,
+  reply_user_login TEXT,
+  reply_display_name TEXT,
+  reply_msg_id TEXT,
+  reply_msg_body TEXT,
+  thread_user_id TEXT,
+  thread_user_login TEXT,
+  thread_msg_id TEXT`;
+
 const noticeTable = (name: string, columns: string) => `
 CREATE TABLE ${name} (${NOTICE},
   ${columns}
@@ -88,29 +113,7 @@ CREATE TABLE raw_block (
 );
 CREATE INDEX raw_block_time ON raw_block(first_ms, last_ms);
 
-CREATE TABLE privmsg (${EVENT},
-  user_id TEXT REFERENCES user(user_id),
-  message_id TEXT,
-  source_message_id TEXT,
-  source_room_id TEXT,
-  color TEXT DEFAULT '',
-  returning_chatter INTEGER DEFAULT 0,
-  first_msg INTEGER DEFAULT 0,
-  flags TEXT DEFAULT '',
-  emotes TEXT DEFAULT '',
-  msg_content TEXT DEFAULT '',
-  action INTEGER DEFAULT 0,
-  bits INTEGER,
-  msg_type TEXT,
-  custom_reward_id TEXT,
-  reply_user_id TEXT,
-  reply_user_login TEXT,
-  reply_display_name TEXT,
-  reply_msg_id TEXT,
-  reply_msg_body TEXT,
-  thread_user_id TEXT,
-  thread_user_login TEXT,
-  thread_msg_id TEXT
+CREATE TABLE privmsg (${EVENT},${PRIVMSG}
 );
 CREATE UNIQUE INDEX privmsg_message_id ON privmsg(message_id);
 ${eventIndexes('privmsg', 'user_id')}
@@ -303,8 +306,73 @@ DROP TABLE privmsg_fts;
 ALTER TABLE privmsg_fts_v4 RENAME TO privmsg_fts;
 `;
 
+/** privmsg's columns after received_ms, as V1 made them. */
+const PRIVMSG_COLUMNS = `room_id, raw_id, user_id, message_id, source_message_id, source_room_id, color, returning_chatter,
+  first_msg, flags, emotes, msg_content, action, bits, msg_type, custom_reward_id, reply_user_id, reply_user_login,
+  reply_display_name, reply_msg_id, reply_msg_body, thread_user_id, thread_user_login, thread_msg_id`;
+
+// Smaller on disk (BENCHMARKS.md, storage). privmsg is rebuilt (same columns, same order, same values):
+// - De-duplication: the UNIQUE index on message_id held a 36-character UUID per message (~50 B/line) for that
+//   alone. It becomes an index on the id's last 8 characters, and a trigger skips an insert whose message id
+//   is already stored (RAISE(IGNORE): no row, no error, 0 changes, as INSERT OR IGNORE did), for every writer,
+//   not only ours. A row without a message id (old logs) is never a duplicate, as NULLs never were.
+//   The last 8, not the first: they are random in Twitch's UUID v4 ids (at 100M messages a lookup meets ~0.02
+//   other ids) and would stay random in a time-ordered UUID v7, whose first 8 change once a minute. Ids that
+//   share their key are told apart by the whole id, one row read each (~0.65 µs): the simulator's ids share
+//   their first 8 within a run (so every lookup read the whole run) and their last 8 across channels (one
+//   row per channel).
+//   message_id stays TEXT in the row: a query finds a message by id quickly when it names the indexed
+//   expression as well (README, "What is stored"):
+//     WHERE substr(message_id, -8) = substr(?, -8) AND +message_id = ?
+//   With an id given as a value the `+` matters: without it SQLite 3.40 (Debian bookworm) puts the id in place
+//   of message_id in the substr() term (constant propagation), which then no longer matches the index, and
+//   scans the table. A join on two columns needs no `+` (and must not have one where the other side could be
+//   a schema 4 file's UNIQUE index on message_id, which `+` hides).
+// - `timestamp` and `received_ms` keep their values and meanings but are computed (VIRTUAL generated columns,
+//   SQLite 3.31+; indexes on timestamp hold the value as before): timestamp is tmi_sent_ts, else received_ms,
+//   as the writer always set it (the migration refuses a row where it is not); received_ms is tmi_sent_ts plus
+//   the new stored column `received_offset` (our receive time minus Twitch's: a few hundred ms, 2 bytes
+//   instead of 6), or received_offset alone for a line without tmi-sent-ts. Generated columns are read like
+//   any other (SELECT *, the API); PRAGMA table_xinfo lists them, table_info does not, and an INSERT must not
+//   name them.
+// Only built-in functions of every SQLite since 3.31 appear here: a schema naming an unknown function makes
+// the file unopenable.
+const V5 = `
+CREATE TEMP TABLE v5_timestamp_check (rows_where_timestamp_is_not_tmi_sent_ts_else_received_ms INTEGER CHECK (rows_where_timestamp_is_not_tmi_sent_ts_else_received_ms = 0));
+INSERT INTO v5_timestamp_check SELECT count(*) FROM privmsg WHERE timestamp IS NOT coalesce(tmi_sent_ts, received_ms);
+DROP TABLE v5_timestamp_check;
+
+CREATE TABLE privmsg_v5 (
+  serial INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL GENERATED ALWAYS AS (coalesce(tmi_sent_ts, received_ms)) VIRTUAL,
+  tmi_sent_ts INTEGER,
+  received_ms INTEGER NOT NULL GENERATED ALWAYS AS (coalesce(tmi_sent_ts, 0) + received_offset) VIRTUAL,
+  room_id TEXT REFERENCES room(room_id),
+  raw_id INTEGER,${PRIVMSG},
+  received_offset INTEGER NOT NULL
+);
+INSERT INTO privmsg_v5 (serial, tmi_sent_ts, ${PRIVMSG_COLUMNS}, received_offset)
+  SELECT serial, tmi_sent_ts, ${PRIVMSG_COLUMNS}, received_ms - coalesce(tmi_sent_ts, 0) FROM privmsg ORDER BY serial;
+DROP TABLE privmsg;
+ALTER TABLE privmsg_v5 RENAME TO privmsg;
+CREATE INDEX privmsg_message_key ON privmsg(substr(message_id, -8));
+${eventIndexes('privmsg', 'user_id')}
+CREATE TRIGGER privmsg_once BEFORE INSERT ON privmsg
+  WHEN NEW.message_id IS NOT NULL
+    AND EXISTS (SELECT 1 FROM privmsg WHERE substr(message_id, -8) = substr(NEW.message_id, -8) AND +message_id = NEW.message_id)
+BEGIN
+  SELECT RAISE(IGNORE);
+END;
+`;
+
+/**
+ * SQL matching a privmsg message id column to another column, through the message-key index (V5), or through
+ * the UNIQUE index on message_id of a schema 4 file served read-only.
+ */
+export const sameMessageId = (column: string, other: string): string => `substr(${column}, -8) = substr(${other}, -8) AND ${column} = ${other}`;
+
 /** Migration n brings the schema from user_version n to n + 1. Append only; never edit a released one. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
 
 /** Tables a status report counts, in display order. */
 export const COUNTED_TABLES = [

@@ -59,6 +59,9 @@ function migrate(db: Database, path: string): void {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+  // A rebuilt table (schema 5: privmsg) loses its planner statistics with the old one: gather them again now
+  // for any table that needs it (0x10002: whether or not a query used it; sampled, so quick on large tables).
+  if (version > 0 && version < MIGRATIONS.length) db.pragma('optimize = 0x10002');
 }
 
 interface Writing {
