@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { corpusLines } from '../irc/corpus.js';
 import { messageId } from '../../src/sim/corpus.js';
+import { parseEvent } from '../../src/twitch/map.js';
 import { explainList } from '../../src/store/sqlite/query.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { archivedLines, count, openTempStore, received, rowsOf } from './helpers.js';
@@ -64,7 +65,7 @@ describe('de-duplication by message key', () => {
     try {
       const [first, again] = await writeTwice(t.store);
       assert.deepEqual([first, again], await writeTwice(unique.store));
-      const withoutId = lines.filter(({ event }) => event.type === 'privmsg' && event.id === null).length;
+      const withoutId = lines.map(({ line }) => parseEvent(line)).filter((event) => event.type === 'privmsg' && event.id === null).length;
       assert.ok(first!.duplicates > 100 && again!.rows['privmsg'] === withoutId, `only messages without an id are stored again: ${JSON.stringify(again)}`);
       assert.equal(count(t.store, 'privmsg', 'message_id IS NOT NULL'), rowsOf(t.store, 'SELECT count(DISTINCT message_id) AS n FROM privmsg')[0]!['n']);
       assert.equal(archivedLines(t.store).length, lines.length * 3, 'the raw archive keeps every line');

@@ -9,6 +9,7 @@ import { corpusLines } from '../irc/corpus.js';
 import { RESOURCES, type Resource } from '../../src/store/query.js';
 import { explainList } from '../../src/store/sqlite/query.js';
 import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
+import { parseEvent } from '../../src/twitch/map.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { count, received, rowsOf, tempDir } from './helpers.js';
 
@@ -128,8 +129,8 @@ describe('privmsg at schema 5', () => {
     const store = openSqliteStore(join(dir, 'computed.db'));
     try {
       const line = REAL.find((l) => l.includes(' PRIVMSG ') && l.includes('tmi-sent-ts='))!;
-      const event = received(line).event;
-      await store.write([{ event, receivedMs: event.tmiSentTs! + 345 }]);
+      const event = parseEvent(line);
+      await store.write([{ line, receivedMs: event.tmiSentTs! + 345 }]);
       assert.deepEqual(rowsOf(store, 'SELECT timestamp, tmi_sent_ts, received_ms, received_offset FROM privmsg'),
         [{ timestamp: event.tmiSentTs, tmi_sent_ts: event.tmiSentTs, received_ms: event.tmiSentTs! + 345, received_offset: 345 }]);
       const columns = rowsOf(store, "SELECT name, type, hidden FROM pragma_table_xinfo('privmsg') WHERE name IN ('timestamp', 'received_ms')");

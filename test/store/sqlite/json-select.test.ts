@@ -84,8 +84,12 @@ function fill(p: PageData): void {
   p.messages.forEach((m, i) => {
     // The third message's author has no user row (LEFT JOIN: null names).
     if (i !== 2) insert('user', { user_id: `u${i}`, login: m.login, display_name: m.displayName });
-    // message_id is UNIQUE.
-    insert('privmsg', { serial: i + 1, timestamp: m.timestamp, room_id: '1', user_id: `u${i}`, ...m.cells, message_id: i === 0 ? m.cells['message_id']! : `m${i}` });
+    // timestamp and received_ms are computed (schema 5): timestamp = tmi_sent_ts, else received_ms =
+    // coalesce(tmi_sent_ts, 0) + received_offset. The drawn timestamp goes where it comes out as timestamp.
+    const { tmi_sent_ts: tmiSentTs, received_ms: receivedMs, ...cells } = m.cells;
+    const times = tmiSentTs === null ? { tmi_sent_ts: null, received_offset: m.timestamp } : { tmi_sent_ts: m.timestamp, received_offset: receivedMs! };
+    // message ids are unique.
+    insert('privmsg', { serial: i + 1, ...times, room_id: '1', user_id: `u${i}`, ...cells, message_id: i === 0 ? m.cells['message_id']! : `m${i}` });
   });
 }
 
