@@ -87,12 +87,27 @@ export function roomIdFor(channel: string): string {
   return String(100_000_000 + (hash % 900_000_000));
 }
 
+/** murmur3's finalizer: a bijection of 32-bit integers that spreads every input bit over the output. */
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+const hex = (n: number, digits: number) => n.toString(16).padStart(digits, '0');
+
 /**
- * A UUID-shaped message id that encodes the simulator run, the channel and the sequence number,
- * so it is unique across runs and channels and a test can read the sequence back.
+ * A version 4 UUID-shaped message id, unique per run, channel and sequence number, and as random-looking as
+ * Twitch's own where it matters: the sequence number and channel are in the first two groups (uniqueness),
+ * the run's low 16 bits and a mix of all three fill the rest. Twitch's ids are random v4 UUIDs, so ids that
+ * differed only in a counter at the end made the store's id lookups (on the last 8 characters) meet every
+ * other channel's message of the same number, which Twitch's ids never do.
  */
 export function messageId(run: string, channelIndex: number, seq: number): string {
-  return run + '-' + (channelIndex & 0xffff).toString(16).padStart(4, '0') + '-4000-8000-' + seq.toString(16).padStart(12, '0');
+  const salt = parseInt(run.slice(-8), 16) >>> 0;
+  const a = mix32((seq ^ salt ^ Math.imul(channelIndex + 1, 0x9e3779b1)) >>> 0);
+  const b = mix32(a ^ 0x27d4eb2f);
+  return `${hex(seq >>> 0, 8)}-${hex(channelIndex & 0xffff, 4)}-4${hex(b >>> 20, 3)}-${hex(8 | ((b >>> 18) & 3), 1)}${hex(b & 0xfff, 3)}-${hex(salt & 0xffff, 4)}${hex(a, 8)}`;
 }
 
 /** Builds one wire line (without CRLF) from a template. */

@@ -6,6 +6,7 @@ import { badgeVersion } from '../../twitch/badges.js';
 import { NOTICE_KINDS, type NoticeKind } from '../../twitch/usernotice.js';
 import type { FieldValue } from '../../twitch/fields.js';
 import { ReferenceCache } from './reference-cache.js';
+import { storedMessageId } from './schema.js';
 
 
 const EVENT_COLUMNS = ['timestamp', 'tmi_sent_ts', 'received_ms', 'room_id', 'raw_id'];
@@ -29,6 +30,8 @@ const MENTIONS_ONLY = new Set(['join', 'part', 'names', 'endofnames', 'notice', 
 
 export class EventRows {
   private readonly privmsg: Statement;
+  /** Whether a message id is stored already: privmsg de-duplicates through its message-key index (schema.ts, V5). */
+  private readonly privmsgStored: Statement;
   private readonly fts: Statement;
   private readonly bits: Statement;
   private readonly notices: Record<NoticeKind, { table: string; statement: Statement; params: readonly string[] }>;
@@ -48,6 +51,7 @@ export class EventRows {
       'source_room_id', 'color', 'returning_chatter', 'first_msg', 'flags', 'emotes', 'msg_content', 'action', 'bits', 'msg_type',
       'custom_reward_id', 'reply_user_id', 'reply_user_login', 'reply_display_name', 'reply_msg_id', 'reply_msg_body', 'thread_user_id',
       'thread_user_login', 'thread_msg_id']);
+    this.privmsgStored = db.prepare(`SELECT 1 FROM privmsg WHERE ${storedMessageId}`).pluck();
     this.fts = db.prepare('INSERT INTO privmsg_fts (rowid, msg_content) VALUES (?, ?)');
     this.bits = insert(db, 'bits', [...EVENT_COLUMNS, 'user_id', 'message_id', 'source_room_id', 'bits']);
     this.notices = {} as typeof this.notices;
@@ -157,6 +161,7 @@ export class EventRows {
 
   /** `base`: timestamp, tmi_sent_ts, received_ms, room_id, raw_id (EVENT_COLUMNS order). */
   private writePrivmsg(e: PrivmsgEvent, base: unknown[], rows: Record<string, number>): boolean {
+    if (e.id !== null && this.privmsgStored.get(e.id, e.id) !== undefined) return false;
     const userId = this.seen(e, base[3], base[0] as number);
     const t = e.irc.tags;
     const [, tmiSentTs, receivedMs, roomId, rawId] = base as [number, number | null, number, string | null, number];
