@@ -119,6 +119,18 @@ describe('ThreadedSqliteStore', () => {
     }
   });
 
+  it('closes a write thread that is still starting again, after it wrote the batch asked for before close()', async () => {
+    const path = join(dir, 'close-while-restarting.db');
+    const store = await ThreadedSqliteStore.open(path);
+    const internals = store as unknown as { worker: Worker | null };
+    await internals.worker!.terminate();
+    const written = store.write([received(':tmi.twitch.tv PING')]); // starts a new thread
+    await store.close();
+    assert.equal((await written).lines, 1);
+    assert.equal(internals.worker, null, 'the new thread has exited: nothing keeps the process running');
+    await assert.rejects(store.write([received(':tmi.twitch.tv PING')]), /closed/);
+  });
+
   it('says which database it could not open', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'not a directory');

@@ -95,6 +95,8 @@ export class ThreadedSqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     try {
+      // A thread starting again for a write asked before close() would otherwise outlive the store.
+      await this.starting?.catch(() => undefined);
       if (this.worker !== null) {
         const worker = this.worker;
         const exited = new Promise((resolve) => worker.once('exit', resolve));
