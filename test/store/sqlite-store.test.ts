@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { corpusLines, lineWith } from '../irc/corpus.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { LINES_PER_BLOCK_MAX } from '../../src/store/sqlite/raw-archive.js';
 import { count, openTempStore, received, RECEIVED_MS, rowOf, rowsOf, type TempStore } from './helpers.js';
 
 const REAL = corpusLines('twitch-lines.txt');
@@ -195,6 +196,23 @@ describe('a batch that fails', () => {
     assert.equal(count(t.store, 'user', "user_id = '7007'"), 1);
     assert.equal(count(t.store, 'room', "room_id = '8008'"), 1);
     assert.equal(count(t.store, 'user_in_room'), 1);
+  });
+});
+
+describe('a batch larger than one raw block that fails in its second block', () => {
+  let t: TempStore;
+  before(() => (t = openTempStore('split-rollback')));
+  after(() => t.dispose());
+
+  it('leaves nothing of its first block either, so writing it again stores every line once', async () => {
+    const lines = Array.from({ length: LINES_PER_BLOCK_MAX + 10 }, (_, i) => received(':tmi.twitch.tv PONG tmi.twitch.tv :' + i));
+    t.store.db.exec("CREATE TEMP TRIGGER refuse_second_block BEFORE INSERT ON main.raw_block WHEN NEW.count = 10 BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    await assert.rejects(t.store.write(lines), /disk says no/);
+    assert.equal(count(t.store, 'raw_block'), 0, 'the first block is not committed on its own');
+    t.store.db.exec('DROP TRIGGER refuse_second_block');
+    await t.store.write(lines); // the BatchWriter's retry: the whole batch again
+    const archived = t.store.db.prepare('SELECT sum(count) AS n FROM raw_block').get() as { n: number };
+    assert.equal(archived.n, lines.length);
   });
 });
 

@@ -79,14 +79,14 @@ describe('ThreadedSqliteStore', () => {
     assert.deepEqual(dump(join(dir, 'threaded.db')), dump(join(dir, 'plain.db')));
   });
 
-  it('rejects a failed write with the SQLite error and goes on writing once the cause is gone', async () => {
+  it('rejects a failed write with the SQLite error, its code included, and goes on writing once the cause is gone', async () => {
     const path = join(dir, 'failing.db');
     const store = await ThreadedSqliteStore.open(path);
     const other = new BetterSqlite3(path);
     try {
       other.exec('ALTER TABLE privmsg RENAME TO privmsg_away');
       const chat = LINES.filter((line) => line.includes(' PRIVMSG ')).slice(0, 3).map((line) => received(line));
-      await assert.rejects(store.write(chat), (err: Error) => err.name === 'SqliteError' && /privmsg/.test(err.message));
+      await assert.rejects(store.write(chat), (err: Error & { code?: string }) => err.name === 'SqliteError' && err.code === 'SQLITE_ERROR' && /privmsg/.test(err.message));
       other.exec('ALTER TABLE privmsg_away RENAME TO privmsg');
       const result = await store.write(chat);
       assert.equal(result.rows['privmsg'], 3);
@@ -117,6 +117,18 @@ describe('ThreadedSqliteStore', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('closes a write thread that is still starting again, after it wrote the batch asked for before close()', async () => {
+    const path = join(dir, 'close-while-restarting.db');
+    const store = await ThreadedSqliteStore.open(path);
+    const internals = store as unknown as { worker: Worker | null };
+    await internals.worker!.terminate();
+    const written = store.write([received(':tmi.twitch.tv PING')]); // starts a new thread
+    await store.close();
+    assert.equal((await written).lines, 1);
+    assert.equal(internals.worker, null, 'the new thread has exited: nothing keeps the process running');
+    await assert.rejects(store.write([received(':tmi.twitch.tv PING')]), /closed/);
   });
 
   it('says which database it could not open', async () => {

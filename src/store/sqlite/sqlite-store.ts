@@ -99,37 +99,40 @@ export class SqliteStore implements Store {
     const writing = this.writing;
     if (writing === null) throw new SqliteStoreError(`${this.path}: opened read-only`, this.path);
     if (batch.length === 0) return { lines: 0, rows: {}, duplicates: 0, malformed: 0 };
-    if (batch.length > LINES_PER_BLOCK_MAX) {
-      const results: WriteResult[] = [];
-      for (let i = 0; i < batch.length; i += LINES_PER_BLOCK_MAX) results.push(await this.write(batch.slice(i, i + LINES_PER_BLOCK_MAX)));
-      return results.reduce((a, b) => {
-        for (const t in b.rows) a.rows[t] = (a.rows[t] ?? 0) + b.rows[t]!;
-        return { lines: a.lines + b.lines, rows: a.rows, duplicates: a.duplicates + b.duplicates, malformed: a.malformed + b.malformed };
-      });
-    }
-    // The raw block is compressed on the thread pool while this thread inserts the rows.
-    const encoding = encodeBlock(batch.map((item) => item.line), batch.map((item) => item.receivedMs));
-    encoding.catch(() => undefined); // awaited below; a failure before then is not an unhandled rejection
-    return this.runExclusive(() => this.writeTransaction(batch, encoding, writing));
+    // A raw id has room for LINES_PER_BLOCK_MAX lines per block, so a larger batch takes several blocks.
+    const blocks: (readonly ReceivedLine[])[] = [];
+    for (let i = 0; i < batch.length; i += LINES_PER_BLOCK_MAX) blocks.push(batch.length <= LINES_PER_BLOCK_MAX ? batch : batch.slice(i, i + LINES_PER_BLOCK_MAX));
+    // The raw blocks are compressed on the thread pool while this thread inserts the rows.
+    const encodings = blocks.map((lines) => encodeBlock(lines.map((item) => item.line), lines.map((item) => item.receivedMs)));
+    for (const encoding of encodings) encoding.catch(() => undefined); // awaited below; a failure before then is not an unhandled rejection
+    return this.runExclusive(() => this.writeTransaction(batch.length, blocks, encodings, writing));
   }
 
-  /** One transaction: the rows, then the raw block they point into, so the batch is all there or not at all. */
-  private async writeTransaction(batch: readonly ReceivedLine[], encoding: Promise<EncodedBlock>, writing: Writing): Promise<WriteResult> {
+  /**
+   * One transaction for the whole batch, all its blocks included: a batch is all there or not at all, so the
+   * BatchWriter writing a failed batch again stores no line twice. Each block's rows go first, then the block.
+   */
+  private async writeTransaction(lineCount: number, blocks: (readonly ReceivedLine[])[], encodings: Promise<EncodedBlock>[], writing: Writing): Promise<WriteResult> {
     const { db } = this;
     const { rows } = writing;
-    const result: WriteResult = { lines: batch.length, rows: { raw: batch.length }, duplicates: 0, malformed: 0 };
+    const result: WriteResult = { lines: lineCount, rows: { raw: lineCount }, duplicates: 0, malformed: 0 };
     db.exec('BEGIN IMMEDIATE');
     try {
-      const blockId = writing.nextBlockId.get() as number;
-      // Each line is parsed and typed just before its rows are written, so its objects die young.
-      for (let i = 0; i < batch.length; i++) {
-        const { line, receivedMs } = batch[i]!;
-        const event = toEvent(parseLine(line));
-        if (event.type === 'malformed') result.malformed++;
-        if (!rows.write(event, receivedMs, rawIdOf(blockId, i), result.rows) && event.id !== null) result.duplicates++;
+      let blockId = writing.nextBlockId.get() as number;
+      for (let b = 0; b < blocks.length; b++, blockId++) {
+        const blockLines = blocks[b]!;
+        let malformed = 0;
+        // Each line is parsed and typed just before its rows are written, so its objects die young.
+        for (let i = 0; i < blockLines.length; i++) {
+          const { line, receivedMs } = blockLines[i]!;
+          const event = toEvent(parseLine(line));
+          if (event.type === 'malformed') malformed++;
+          if (!rows.write(event, receivedMs, rawIdOf(blockId, i), result.rows) && event.id !== null) result.duplicates++;
+        }
+        result.malformed += malformed;
+        const block = await encodings[b]!;
+        writing.insertBlock.run(blockId, block.firstMs, block.lastMs, block.count, malformed, block.codec, block.data);
       }
-      const block = await encoding;
-      writing.insertBlock.run(blockId, block.firstMs, block.lastMs, block.count, result.malformed, block.codec, block.data);
       db.exec('COMMIT');
       return result;
     } catch (err) {

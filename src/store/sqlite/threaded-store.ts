@@ -95,6 +95,8 @@ export class ThreadedSqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     try {
+      // A thread starting again for a write asked before close() would otherwise outlive the store.
+      await this.starting?.catch(() => undefined);
       if (this.worker !== null) {
         const worker = this.worker;
         const exited = new Promise((resolve) => worker.once('exit', resolve));
@@ -134,7 +136,7 @@ export class ThreadedSqliteStore implements Store {
       if (pending === undefined) return;
       this.pending.delete(reply.id);
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+      else pending.reject(Object.assign(new Error(reply.error.message), reply.error));
     });
     // 'error' precedes 'exit' when the thread throws; either way what it had in hand is not written.
     let failure: Error | null = null;

@@ -22,14 +22,24 @@ export type WriteRequest =
 /** Thread → owner: the answer to request `id`, or 'ready' once the database is open (or could not be). */
 export type WriteReply =
   | { id: number; ok: true; value?: unknown }
-  | { id: number; ok: false; error: { name: string; message: string } }
+  | { id: number; ok: false; error: ThreadError }
   | { ready: true }
-  | { ready: false; error: { name: string; message: string } };
+  | { ready: false; error: ThreadError };
+
+/** An error as it crosses to the owner; `code` is SQLite's (SQLITE_BUSY, SQLITE_FULL), which the log shows. */
+export interface ThreadError {
+  name: string;
+  message: string;
+  code?: string;
+}
 
 const port = parentPort!;
 const { path, options } = workerData as WriteWorkerData;
 
-const errorOf = (err: unknown) => ({ name: (err as Error).name ?? 'Error', message: (err as Error).message ?? String(err) });
+const errorOf = (err: unknown): ThreadError => {
+  const { name = 'Error', message = String(err), code } = err as Error & { code?: unknown };
+  return typeof code === 'string' ? { name, message, code } : { name, message };
+};
 
 let store: SqliteStore;
 try {
