@@ -157,19 +157,26 @@ function startWorker(path: string, options: SqliteStoreOptions): Promise<Worker>
   const data: WriteWorkerData = { path, options };
   const worker = new Worker(new URL('./write-worker.js', import.meta.url), { workerData: data, resourceLimits: WRITE_THREAD_LIMITS });
   return new Promise((resolve, reject) => {
-    const fail = (err: Error) => {
+    const settled = () => {
       worker.off('message', onMessage);
+      worker.off('error', fail);
+      worker.off('exit', exited);
+    };
+    const fail = (err: Error) => {
+      settled();
       void worker.terminate();
       reject(err);
     };
+    // A thread that ends before it says whether the database opened (killed, out of memory) is a failure too.
+    const exited = (code: number) => fail(new SqliteStoreError(`${path}: the write thread stopped before opening the database (exit code ${code})`, path));
     const onMessage = (reply: WriteReply) => {
       if (!('ready' in reply)) return;
-      worker.off('message', onMessage);
-      worker.off('error', fail);
+      settled();
       if (reply.ready) resolve(worker);
       else fail(new SqliteStoreError(reply.error.message, path));
     };
     worker.on('message', onMessage);
     worker.once('error', fail);
+    worker.once('exit', exited);
   });
 }
