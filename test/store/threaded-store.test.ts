@@ -3,7 +3,7 @@
 // write thread that dies is started again without losing the batch (the BatchWriter keeps it queued).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
@@ -76,6 +76,7 @@ describe('ThreadedSqliteStore', () => {
 
     await threaded.close();
     await plain.close();
+    for (const suffix of ['-wal', '-shm']) assert.equal(existsSync(join(dir, `threaded.db${suffix}`)), false, `closed cleanly: no ${suffix} file left`);
     assert.deepEqual(dump(join(dir, 'threaded.db')), dump(join(dir, 'plain.db')));
   });
 

@@ -94,17 +94,16 @@ export class ThreadedSqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      // A thread starting again for a write asked before close() would otherwise outlive the store.
-      await this.starting?.catch(() => undefined);
-      if (this.worker !== null) {
-        const worker = this.worker;
-        const exited = new Promise((resolve) => worker.once('exit', resolve));
-        await this.request({ op: 'close' });
-        await exited;
-      }
-    } finally {
-      await this.reader.close();
+    // The reader first (its users, the API, are stopped before the store): the last connection to close
+    // removes the WAL and shared-memory files, and only a writing one can.
+    await this.reader.close();
+    // A thread starting again for a write asked before close() would otherwise outlive the store.
+    await this.starting?.catch(() => undefined);
+    if (this.worker !== null) {
+      const worker = this.worker;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      await this.request({ op: 'close' });
+      await exited;
     }
   }
 
