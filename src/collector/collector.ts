@@ -1,6 +1,6 @@
 // The collector: a pool of Twitch IRC connections whose every received line goes straight into the batch
-// writer (the store parses and types it where it writes it). Back-pressure: when the writer's queue is full the sockets stop being
-// read until it drains. Channel states and gaps go to the store as they happen.
+// writer (the store parses and types it where it writes it). Back-pressure: when the writer's queue is full
+// the sockets stop being read until it drains. Channel states and gaps go to the store as they happen.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { IrcMessage } from '../irc/parse.js';

@@ -40,10 +40,11 @@ export interface EncodedBlock {
 }
 
 /** Compresses lines (no line may contain `\n`: framing guarantees it) on the thread pool. */
-export async function encodeBlock(lines: readonly string[], receivedMs: readonly number[]): Promise<EncodedBlock> {
+export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLike<number>): Promise<EncodedBlock> {
   let firstMs = Infinity;
   let lastMs = -Infinity;
-  for (const ms of receivedMs) {
+  for (let i = 0; i < receivedMs.length; i++) {
+    const ms = receivedMs[i]!;
     if (ms < firstMs) firstMs = ms;
     if (ms > lastMs) lastMs = ms;
   }

@@ -64,6 +64,15 @@ function migrate(db: Database, path: string): void {
   if (version > 0 && version < MIGRATIONS.length) db.pragma('optimize = 0x10002');
 }
 
+/** Receive times of a batch's lines: an array, or the Float64Array a batch crosses threads in. */
+export type ReceiveTimes = readonly number[] | Float64Array;
+
+/** The lines of one raw block (a batch has more than one only above LINES_PER_BLOCK_MAX lines). */
+interface Block {
+  lines: readonly string[];
+  receivedMs: ReceiveTimes;
+}
+
 interface Writing {
   rows: EventRows;
   nextBlockId: Statement;
@@ -95,24 +104,31 @@ export class SqliteStore implements Store {
     };
   }
 
-  async write(batch: readonly ReceivedLine[]): Promise<WriteResult> {
+  write(batch: readonly ReceivedLine[]): Promise<WriteResult> {
+    return this.writeLines(batch.map((item) => item.line), batch.map((item) => item.receivedMs));
+  }
+
+  /** write() of a batch in columns, as the write thread receives it: the lines and their receive times. */
+  async writeLines(lines: readonly string[], receivedMs: ReceiveTimes): Promise<WriteResult> {
     const writing = this.writing;
     if (writing === null) throw new SqliteStoreError(`${this.path}: opened read-only`, this.path);
-    if (batch.length === 0) return { lines: 0, rows: {}, duplicates: 0, malformed: 0 };
+    if (lines.length === 0) return { lines: 0, rows: {}, duplicates: 0, malformed: 0 };
     // A raw id has room for LINES_PER_BLOCK_MAX lines per block, so a larger batch takes several blocks.
-    const blocks: (readonly ReceivedLine[])[] = [];
-    for (let i = 0; i < batch.length; i += LINES_PER_BLOCK_MAX) blocks.push(batch.length <= LINES_PER_BLOCK_MAX ? batch : batch.slice(i, i + LINES_PER_BLOCK_MAX));
+    const blocks: Block[] = [];
+    for (let i = 0; i < lines.length; i += LINES_PER_BLOCK_MAX) {
+      blocks.push(lines.length <= LINES_PER_BLOCK_MAX ? { lines, receivedMs } : { lines: lines.slice(i, i + LINES_PER_BLOCK_MAX), receivedMs: receivedMs.slice(i, i + LINES_PER_BLOCK_MAX) });
+    }
     // The raw blocks are compressed on the thread pool while this thread inserts the rows.
-    const encodings = blocks.map((lines) => encodeBlock(lines.map((item) => item.line), lines.map((item) => item.receivedMs)));
+    const encodings = blocks.map((block) => encodeBlock(block.lines, block.receivedMs));
     for (const encoding of encodings) encoding.catch(() => undefined); // awaited below; a failure before then is not an unhandled rejection
-    return this.runExclusive(() => this.writeTransaction(batch.length, blocks, encodings, writing));
+    return this.runExclusive(() => this.writeTransaction(lines.length, blocks, encodings, writing));
   }
 
   /**
    * One transaction for the whole batch, all its blocks included: a batch is all there or not at all, so the
    * BatchWriter writing a failed batch again stores no line twice. Each block's rows go first, then the block.
    */
-  private async writeTransaction(lineCount: number, blocks: (readonly ReceivedLine[])[], encodings: Promise<EncodedBlock>[], writing: Writing): Promise<WriteResult> {
+  private async writeTransaction(lineCount: number, blocks: Block[], encodings: Promise<EncodedBlock>[], writing: Writing): Promise<WriteResult> {
     const { db } = this;
     const { rows } = writing;
     const result: WriteResult = { lines: lineCount, rows: { raw: lineCount }, duplicates: 0, malformed: 0 };
@@ -120,14 +136,13 @@ export class SqliteStore implements Store {
     try {
       let blockId = writing.nextBlockId.get() as number;
       for (let b = 0; b < blocks.length; b++, blockId++) {
-        const blockLines = blocks[b]!;
+        const { lines, receivedMs } = blocks[b]!;
         let malformed = 0;
         // Each line is parsed and typed just before its rows are written, so its objects die young.
-        for (let i = 0; i < blockLines.length; i++) {
-          const { line, receivedMs } = blockLines[i]!;
-          const event = toEvent(parseLine(line));
+        for (let i = 0; i < lines.length; i++) {
+          const event = toEvent(parseLine(lines[i]!));
           if (event.type === 'malformed') malformed++;
-          if (!rows.write(event, receivedMs, rawIdOf(blockId, i), result.rows) && event.id !== null) result.duplicates++;
+          if (!rows.write(event, receivedMs[i]!, rawIdOf(blockId, i), result.rows) && event.id !== null) result.duplicates++;
         }
         result.malformed += malformed;
         const block = await encodings[b]!;

@@ -90,7 +90,7 @@ export class ThreadedSqliteStore implements Store {
     return this.reader.ping();
   }
 
-  /** Writes what the thread has in hand, closes its connection (last checkpoint included), then the reader's. */
+  /** Closes the reader's connection, then has the thread write what it has in hand and close its own (last checkpoint included). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

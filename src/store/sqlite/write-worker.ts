@@ -3,7 +3,7 @@
 // COMMIT — so the socket thread goes on reading the next batch meanwhile. Batches come as the lines and their
 // receive times: an array of strings is cheap to post (parsed objects cost as much to clone as to make).
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ChannelState, Gap, ReceivedLine } from '../store.js';
+import type { ChannelState, Gap } from '../store.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 export interface WriteWorkerData {
@@ -52,12 +52,8 @@ try {
 
 async function handle(request: WriteRequest): Promise<unknown> {
   switch (request.op) {
-    case 'write': {
-      const { lines, receivedMs } = request;
-      const batch: ReceivedLine[] = new Array(lines.length);
-      for (let i = 0; i < lines.length; i++) batch[i] = { line: lines[i]!, receivedMs: receivedMs[i]! };
-      return store.write(batch);
-    }
+    case 'write':
+      return store.writeLines(request.lines, request.receivedMs);
     case 'gap':
       return store.recordGap(request.gap);
     case 'channel':
