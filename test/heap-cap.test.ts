@@ -3,7 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { DEFAULT_MAX_HEAP_MB, HeapCapError, heapCapToApply, MALLOC_ARENAS, SEMI_SPACE_MB } from '../src/heap-cap.js';
+import { DEFAULT_MAX_HEAP_MB, HeapCapError, heapCapToApply, MALLOC_ARENAS, MALLOC_MMAP_THRESHOLD, SEMI_SPACE_MB } from '../src/heap-cap.js';
 import { exitWithin, spawnCli, stdoutLine, tempDir, type CliProcess } from './e2e/cli-process.js';
 
 const dir = tempDir('heap-cap');
@@ -67,16 +67,18 @@ describe('saltmine launcher (real processes)', () => {
     assert.ok(commandLine(child!).includes(`--max-old-space-size=${DEFAULT_MAX_HEAP_MB}`), commandLine(child!).join(' '));
     assert.ok(commandLine(child!).includes(`--max-semi-space-size=${SEMI_SPACE_MB}`), commandLine(child!).join(' '));
     assert.equal(environmentOf(child!)['MALLOC_ARENA_MAX'], MALLOC_ARENAS);
+    assert.equal(environmentOf(child!)['MALLOC_MMAP_THRESHOLD_'], MALLOC_MMAP_THRESHOLD);
     proc.child.kill('SIGTERM');
     assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
     await gone(child!);
   });
 
   it('uses SALTMINE_MAX_HEAP_MB as the cap', async () => {
-    const proc = await startSimulator({ SALTMINE_MAX_HEAP_MB: '200', MALLOC_ARENA_MAX: '4' });
+    const proc = await startSimulator({ SALTMINE_MAX_HEAP_MB: '200', MALLOC_ARENA_MAX: '4', MALLOC_MMAP_THRESHOLD_: '1048576' });
     const [child] = childrenOf(proc.child.pid!);
     assert.ok(commandLine(child!).includes('--max-old-space-size=200'), commandLine(child!).join(' '));
     assert.equal(environmentOf(child!)['MALLOC_ARENA_MAX'], '4', 'the user\'s own malloc setting is kept');
+    assert.equal(environmentOf(child!)['MALLOC_MMAP_THRESHOLD_'], '1048576', 'the user\'s own malloc setting is kept');
     proc.child.kill('SIGTERM');
     assert.equal(await exitWithin(proc, 20_000), 0, proc.stderr());
   });

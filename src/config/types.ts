@@ -86,7 +86,7 @@ export const DEFAULTS: SaltmineConfig = {
     pongTimeoutMs: 10_000,
     reconnect: { minMs: 1_000, maxMs: 60_000 },
   },
-  writer: { batchSize: 1_000, flushIntervalMs: 250, highWaterMark: 10_000 },
+  writer: { batchSize: 1_000, flushIntervalMs: 250, highWaterMark: 20_000 },
   api: { host: '127.0.0.1', port: 5000, corsOrigins: [] },
   auth: {
     clientId: null,

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { BatchWriter } from '../../src/store/writer.js';
+import { BACKLOG_BATCHES, BatchWriter } from '../../src/store/writer.js';
 import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../../src/store/store.js';
 import type { ListQuery, Page } from '../../src/store/query.js';
 import { count, openTempStore, received, type TempStore } from './helpers.js';
@@ -73,17 +73,18 @@ describe('BatchWriter', () => {
     assert.equal(writer.totals.rows['privmsg'], 35);
   });
 
-  it('commits a backlog at most 10 × maxBatch per transaction', async () => {
+  it(`commits a backlog at most ${BACKLOG_BATCHES} × maxBatch per transaction`, async () => {
     const store = new ControlledStore(t.store);
     const writer = new BatchWriter(store, { maxBatch: 2, flushIntervalMs: 1, highWaterMark: 1000 });
     const batches: number[] = [];
     writer.on('written', (result: WriteResult) => batches.push(result.lines));
     store.hold();
-    for (const item of messages(45, 8000)) writer.push(item);
+    const most = 2 * BACKLOG_BATCHES;
+    for (const item of messages(2 + 2 * most + 3, 8000)) writer.push(item);
     store.release();
     await writer.close();
-    assert.deepEqual(batches, [2, 20, 20, 3]);
-    assert.equal(count(t.store, 'privmsg', "msg_content LIKE 'message 80__'"), 45);
+    assert.deepEqual(batches, [2, most, most, 3]);
+    assert.equal(count(t.store, 'privmsg', "msg_content LIKE 'message 80__'"), 2 + 2 * most + 3);
   });
 
   it('writes a partial batch once flushIntervalMs has passed, without being asked', async () => {
