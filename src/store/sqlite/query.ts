@@ -135,19 +135,21 @@ function buildSql(listing: Listing, query: ListQuery, hasRoom: boolean, user: Us
   if (hasRoom) where.push(listing.roomName ?? `${listing.roomId} = +?`);
   if (user !== null) where.push(`${user.column} = +?`);
   const [rowTime] = listing.key;
-  if (query.fromMs !== undefined) where.push(`${listing.fromTime ?? rowTime} >= @fromMs`);
-  if (query.toMs !== undefined) where.push(`${listing.toTime ?? rowTime} < @toMs`);
+  if (query.fromMs !== undefined) where.push(`${listing.fromTime ?? rowTime} >= +@fromMs`);
+  if (query.toMs !== undefined) where.push(`${listing.toTime ?? rowTime} < +@toMs`);
   const desc = query.order === 'desc';
   const cmp = desc ? '<' : '>';
   if (query.after !== undefined) {
     // Written as a range on the time column plus a tie check, so the index range does the work.
-    where.push(time === tie ? `${time} ${cmp} @afterTie` : `${time} ${cmp}= @afterTime AND (${time} ${cmp} @afterTime OR ${tie} ${cmp} @afterTie)`);
+    where.push(time === tie ? `${time} ${cmp} +@afterTie` : `${time} ${cmp}= +@afterTime AND (${time} ${cmp} +@afterTime OR ${tie} ${cmp} +@afterTie)`);
   }
   const dir = desc ? 'DESC' : 'ASC';
   // CROSS JOIN keeps the full-text index the outer loop; `+` keeps the user path on the user index (then sorted).
   const from = search === 'index' ? `${fts} CROSS JOIN ${listing.from}` : listing.from;
   const order = search === 'index' ? `${time} ${dir}` : search === 'user' ? `+${time} ${dir}` : `${time} ${dir}, ${tie} ${dir}`;
-  return `SELECT ${fields.join(', ')} FROM ${from}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+  // `+@limit`: a bare parameter in LIMIT makes SQLite prepare the statement again on every run (as STAT4 does
+  // for `= ?`, see resolveRoom), which was every API request; the plans here never depend on the limit's value.
+  return `SELECT ${fields.join(', ')} FROM ${from}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${order} LIMIT +@limit OFFSET +@offset`;
 }
 
 interface Prepared {
