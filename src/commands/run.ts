@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { addConfigOptions } from '../config.js';
 import { corsFromOrigins, startApi } from '../api/server.js';
+import { ReadPool, readThreadCount } from '../store/sqlite/read-pool.js';
 import { CliError } from './errors.js';
 import { intOption } from './options.js';
 import { addCollectOptions, collectLogger, loadCollectConfig, record, type CollectFlags } from './collect.js';
@@ -19,7 +20,8 @@ export function registerRun(program: Command): void {
       statusEveryMs,
       printStatus: (line) => process.stderr.write(line + '\n'),
       afterStart: async (recording) => {
-        const { host, port, corsOrigins } = config.api;
+        const { host, port, corsOrigins, readThreads } = config.api;
+        recording.store.useReadPool(new ReadPool(recording.store.path, readThreadCount(readThreads)));
         let api;
         try {
           api = await startApi({ store: recording.store, host, port, cors: corsFromOrigins(corsOrigins), log });

@@ -6,6 +6,7 @@ import { addConfigOptions } from '../config.js';
 import { corsFromOrigins, startApi } from '../api/server.js';
 import { createLogger, logDestination } from '../log.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { ReadPool, readThreadCount } from '../store/sqlite/read-pool.js';
 import { CliError } from './errors.js';
 import { configFromFlags } from './options.js';
 
@@ -21,6 +22,7 @@ export function registerServe(program: Command): void {
     let store: SqliteStore;
     try {
       store = openSqliteStore(db, { readonly: true });
+      store.useReadPool(new ReadPool(db, readThreadCount(config.api.readThreads)));
     } catch (err) {
       throw new CliError((err as Error).message, 2);
     }

@@ -65,7 +65,7 @@ export const configSourceSchema = z
       .partial(),
     writer: z.strictObject({ batchSize: positiveInt, flushIntervalMs: positiveInt, highWaterMark: positiveInt }).partial(),
     api: z
-      .strictObject({ host: nonEmpty, port: z.int().min(0).max(65535), corsOrigins: z.array(corsOrigin) })
+      .strictObject({ host: nonEmpty, port: z.int().min(0).max(65535), corsOrigins: z.array(corsOrigin), readThreads: z.int().min(0).max(64) })
       .partial(),
     auth: z
       .strictObject({

@@ -37,6 +37,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'api.host', env: 'SALTMINE_API_HOST', flag: 'host', kind: 'string' },
   { key: 'api.port', env: 'SALTMINE_API_PORT', flag: 'port', kind: 'int' },
   { key: 'api.corsOrigins', env: 'SALTMINE_CORS_ORIGINS', flag: 'cors', kind: 'list' },
+  { key: 'api.readThreads', env: 'SALTMINE_API_READ_THREADS', kind: 'int' },
   { key: 'auth.clientId', env: 'SALTMINE_CLIENT_ID', flag: 'clientId', kind: 'nullableString' },
   // No flag for the secret: command lines are visible to every user of the machine (ps).
   { key: 'auth.clientSecret', env: 'SALTMINE_CLIENT_SECRET', kind: 'nullableString', secret: true },

@@ -58,6 +58,8 @@ export interface SaltmineConfig {
     port: number;
     /** Allowed CORS origins (`https://example.org`, or `*`); empty = CORS off. */
     corsOrigins: string[];
+    /** Threads the API's list queries run on, each with its own read-only connection (read-pool.ts); 0: one per core, at most 4. */
+    readThreads: number;
   };
   auth: {
     clientId: string | null;
@@ -87,7 +89,7 @@ export const DEFAULTS: SaltmineConfig = {
     reconnect: { minMs: 1_000, maxMs: 60_000 },
   },
   writer: { batchSize: 1_000, flushIntervalMs: 250, highWaterMark: 20_000 },
-  api: { host: '127.0.0.1', port: 5000, corsOrigins: [] },
+  api: { host: '127.0.0.1', port: 5000, corsOrigins: [], readThreads: 0 },
   auth: {
     clientId: null,
     clientSecret: null,

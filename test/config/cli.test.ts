@@ -34,7 +34,7 @@ test('cli: invalid JSON in config/config.json', async (t) => {
 });
 
 test('cli: an unknown key in config/config.json', async (t) => {
-  await expectConfigFailure(project(t, '{"api": {"prot": 5000}}'), [], /^saltmine: config\/config\.json: key "api\.prot": unknown key \(known keys here: host, port, corsOrigins\)\n$/);
+  await expectConfigFailure(project(t, '{"api": {"prot": 5000}}'), [], /^saltmine: config\/config\.json: key "api\.prot": unknown key \(known keys here: host, port, corsOrigins, readThreads\)\n$/);
 });
 
 test('cli: a value of the wrong type in config/config.json', async (t) => {

@@ -12,6 +12,7 @@ import { encodeBlock, LINES_PER_BLOCK_MAX, RawReader, rawIdOf, type EncodedBlock
 import { COUNTED_TABLES, MIGRATIONS } from './schema.js';
 import { listJsonRows, listRows } from './query.js';
 import { Checkpointer } from './checkpointer.js';
+import type { ReadPool } from './read-pool.js';
 
 /** The WAL file is cut back to this size when it starts over (it is reused, not regrown, below it). */
 const WAL_SIZE_LIMIT = 64 * 2 ** 20;
@@ -82,6 +83,8 @@ interface Writing {
 export class SqliteStore implements Store {
   private rawReader: RawReader | null = null;
   private reader: Database | null = null;
+  /** Read threads that list queries run on instead of this thread (read-pool.ts); null: on this thread. */
+  private readPool: ReadPool | null = null;
   /** What writing needs; null when opened read-only. */
   private readonly writing: Writing | null;
   /** Writes, gaps and channel states run one at a time: a write's transaction stays open across an await. */
@@ -231,11 +234,18 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** From now on list queries run on these read threads; the store closes them when it closes. */
+  useReadPool(pool: ReadPool): void {
+    this.readPool = pool;
+  }
+
   async list(query: ListQuery): Promise<Page> {
+    if (this.readPool !== null) return this.readPool.list(query);
     return listRows(this.readDb, this.raw, query);
   }
 
   async listJson(query: ListQuery): Promise<JsonPage | null> {
+    if (this.readPool !== null) return this.readPool.listJson(query);
     return listJsonRows(this.readDb, query);
   }
 
@@ -249,6 +259,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.exclusive; // a write between its rows and its raw block finishes first
+    await this.readPool?.close();
     if (this.reader !== null && this.reader !== this.db && this.reader.open) this.reader.close();
     await this.checkpointer?.close();
     if (!this.db.open) return;

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { JsonPage, ListQuery, Page } from '../query.js';
 import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import type { ReadPool } from './read-pool.js';
 import type { WriteReply, WriteRequest, WriteWorkerData } from './write-worker.js';
 
 type Request = WriteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -76,6 +77,11 @@ export class ThreadedSqliteStore implements Store {
 
   status(): Promise<StoreStatus> {
     return this.reader.status();
+  }
+
+  /** From now on list queries run on these read threads (read-pool.ts); closed with the store. */
+  useReadPool(pool: ReadPool): void {
+    this.reader.useReadPool(pool);
   }
 
   list(query: ListQuery): Promise<Page> {

@@ -1,0 +1,53 @@
+// A read thread of a ReadPool (read-pool.ts): its own read-only connection, answering list queries one at a
+// time. better-sqlite3 is synchronous, so on the API's own thread every query would hold up every other request
+// (and a slow search or export all of them); here a query blocks only this thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ListQuery } from '../query.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+export interface ReadWorkerData {
+  path: string;
+}
+
+/** Owner → thread. */
+export interface ReadRequest {
+  id: number;
+  op: 'list' | 'listJson';
+  query: ListQuery;
+}
+
+/** An error as it crosses to the owner, with what the API answers by: a QueryError's parameter, SQLite's code. */
+export interface ReadThreadError {
+  name: string;
+  message: string;
+  parameter?: string;
+  code?: string;
+}
+
+/** Thread → owner. */
+export type ReadReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: ReadThreadError };
+
+const port = parentPort!;
+const { path } = workerData as ReadWorkerData;
+const store = openSqliteStore(path, { readonly: true });
+
+function errorOf(err: unknown): ReadThreadError {
+  const { name = 'Error', message = String(err), parameter, code } = err as Error & { parameter?: unknown; code?: unknown };
+  return {
+    name,
+    message,
+    ...(typeof parameter === 'string' ? { parameter } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
+port.on('message', (request: ReadRequest) => {
+  // Both answer synchronously underneath: one request is finished before the next message is read.
+  const answer = request.op === 'listJson' ? store.listJson(request.query) : store.list(request.query);
+  answer.then(
+    (value) => port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply),
+    (err: unknown) => port.postMessage({ id: request.id, ok: false, error: errorOf(err) } satisfies ReadReply),
+  );
+});

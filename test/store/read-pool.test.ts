@@ -1,0 +1,106 @@
+// ReadPool on a real file: list queries answered on read threads are exactly what the store answers on its own
+// thread, a refused query comes back as the QueryError the API answers 400 with, a read thread that dies fails
+// only the query it had in hand and is replaced, and a closed pool refuses.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { corpusLines } from '../irc/corpus.js';
+import { QueryError, type ListQuery } from '../../src/store/query.js';
+import { ReadPool, readThreadCount } from '../../src/store/sqlite/read-pool.js';
+import { openSqliteStore, SqliteStoreError, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { received, tempDir } from './helpers.js';
+
+const QUERIES: ListQuery[] = [
+  { resource: 'privmsg', order: 'desc', limit: 50 },
+  { resource: 'privmsg', order: 'asc', limit: 7, offset: 3 },
+  { resource: 'privmsg', order: 'desc', limit: 20, text: 'a' },
+  { resource: 'user', order: 'asc', limit: 100 },
+  { resource: 'usernotice', order: 'desc', limit: 100 },
+  { resource: 'raw', order: 'asc', limit: 25 },
+  { resource: 'privmsg', order: 'asc', limit: 10, withRawLine: true },
+];
+
+/** The threads of a pool (private: a test reaches in to kill one). */
+const threadsOf = (pool: ReadPool) => (pool as unknown as { threads: ({ worker: Worker } | null)[] }).threads;
+
+describe('ReadPool', () => {
+  let dir: string;
+  let path: string;
+  let local: SqliteStore;
+  let pooled: SqliteStore;
+  let pool: ReadPool;
+
+  before(async () => {
+    dir = tempDir('read-pool');
+    path = join(dir, 'pool.db');
+    const writer = openSqliteStore(path);
+    await writer.write(corpusLines('twitch-lines.txt').map((line) => received(line)));
+    await writer.close();
+    local = openSqliteStore(path, { readonly: true });
+    pooled = openSqliteStore(path, { readonly: true });
+    pool = new ReadPool(path, 2);
+    pooled.useReadPool(pool);
+  });
+
+  after(async () => {
+    await local.close();
+    await pooled.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every kind of list query as the store does on its own thread', async () => {
+    for (const query of QUERIES) {
+      assert.deepEqual(await pooled.list(query), await local.list(query), JSON.stringify(query));
+      assert.deepEqual(await pooled.listJson(query), await local.listJson(query), JSON.stringify(query));
+    }
+    const page = await local.list(QUERIES[0]!);
+    assert.ok(page.rows.length > 10, 'the fixture has messages to list');
+  });
+
+  it('answers queries asked at once, on both threads, each with its own answer', async () => {
+    const asked = Array.from({ length: 40 }, (_, i) => ({ resource: 'privmsg', order: 'asc', limit: 1, offset: i }) satisfies ListQuery);
+    const answers = await Promise.all(asked.map((query) => pooled.list(query)));
+    const expected = await Promise.all(asked.map((query) => local.list(query)));
+    assert.deepEqual(answers, expected);
+  });
+
+  it('gives a refused query back as a QueryError naming the parameter', async () => {
+    const query: ListQuery = { resource: 'privmsg', order: 'desc', limit: 10, after: [1, 'not a serial'] };
+    await assert.rejects(local.list(query), (err: unknown) => err instanceof QueryError && err.parameter === 'cursor');
+    await assert.rejects(pooled.list(query), (err: unknown) => err instanceof QueryError && err.parameter === 'cursor' && /different listing/.test(err.message));
+    await assert.rejects(pooled.listJson(query), QueryError);
+  });
+
+  it('replaces a read thread that dies; only the query it had in hand fails', async () => {
+    const [first] = threadsOf(pool);
+    assert.ok(first, 'a thread in the first slot');
+    // Asked of the thread as it is being stopped, so it can never answer.
+    const stopped = first.worker.terminate();
+    const inHand = pool.list({ resource: 'privmsg', order: 'asc', limit: 5 });
+    await stopped;
+    await assert.rejects(inHand, SqliteStoreError);
+    assert.equal(threadsOf(pool)[0], null, 'the dead thread left its slot');
+    for (let i = 0; i < 4; i++) assert.deepEqual(await pooled.list(QUERIES[0]!), await local.list(QUERIES[0]!));
+    assert.notEqual(threadsOf(pool)[0], null, 'a new thread took the slot');
+  });
+
+  it('refuses queries once closed', async () => {
+    const other = new ReadPool(path, 1);
+    assert.equal((await other.list(QUERIES[0]!)).rows.length, 50);
+    await other.close();
+    await assert.rejects(other.list(QUERIES[0]!), SqliteStoreError);
+  });
+
+  it('takes the configured number of threads, or for 0 one per core up to 4', () => {
+    assert.equal(readThreadCount(3), 3);
+    assert.equal(readThreadCount(0), Math.min(4, availableParallelism()));
+  });
+
+  it('refuses a size that is not a whole number of threads', () => {
+    assert.throws(() => new ReadPool(path, 0), RangeError);
+    assert.throws(() => new ReadPool(path, 1.5), RangeError);
+  });
+});
