@@ -2,6 +2,7 @@
 // the source and its type's fast path (numbers, booleans and ISO timestamps need no JSON.stringify). The
 // output is exactly JSON.stringify(presentRow(fields, row)), so json pages and ndjson lines read the same.
 import type { FieldType, FieldTypes, Row } from '../store/query.js';
+import { Utf8Scratch } from '../store/utf8-scratch.js';
 import { isoTime } from './iso-time.js';
 
 export type RowJson = (row: Row) => string;
@@ -38,28 +39,13 @@ export function rowJson(fields: FieldTypes): RowJson {
   return encode;
 }
 
-/**
- * Scratch space for a page's bytes, reused (and grown) from page to page. Each row's text is encoded as soon as
- * it is made: one string for the whole page would be a rope of thousands of pieces, and flattening and
- * encoding it (two-byte as soon as one row has an emoji) cost more than making it.
- */
-let scratch = Buffer.allocUnsafe(1 << 16);
-
-function put(text: string, at: number): number {
-  // At most 3 bytes per UTF-16 code unit.
-  if (at + text.length * 3 > scratch.length) {
-    const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + text.length * 3));
-    scratch.copy(grown, 0, 0, at);
-    scratch = grown;
-  }
-  return at + scratch.write(text, at, 'utf8');
-}
+/** A page's bytes, row by row (utf8-scratch.ts). */
+const scratch = new Utf8Scratch(1 << 16);
 
 function pageBytes(key: string, count: number, rowAt: (i: number) => string, next: string | null): Buffer {
-  let at = put(`{${JSON.stringify(key)}:[`, 0);
-  for (let i = 0; i < count; i++) at = put(i === 0 ? rowAt(i) : ',' + rowAt(i), at);
-  at = put(`],"count":${count},"next":${JSON.stringify(next)}}`, at);
-  return Buffer.from(scratch.subarray(0, at));
+  scratch.reset().put(`{${JSON.stringify(key)}:[`);
+  for (let i = 0; i < count; i++) scratch.put(i === 0 ? rowAt(i) : ',' + rowAt(i));
+  return scratch.put(`],"count":${count},"next":${JSON.stringify(next)}}`).copy();
 }
 
 /** A json page `{"<key>":[rows],"count":n,"next":cursor}` in UTF-8, byte for byte what JSON.stringify would give. */
@@ -68,7 +54,7 @@ export function jsonPage(key: string, fields: FieldTypes, rows: readonly Row[], 
   return pageBytes(key, rows.length, (i) => encode(rows[i]!), next);
 }
 
-/** The same page from rows that are JSON text already (a store's listJson). */
-export function jsonPageOfEncoded(key: string, rows: readonly string[], next: string | null): Buffer {
-  return pageBytes(key, rows.length, (i) => rows[i]!, next);
+/** The same page from rows that are JSON already: a store's listJson, `json` their UTF-8 between `[` and `]`. */
+export function jsonPageOfEncoded(key: string, json: Uint8Array, count: number, next: string | null): Buffer {
+  return Buffer.concat([Buffer.from(`{${JSON.stringify(key)}:[`), json, Buffer.from(`],"count":${count},"next":${JSON.stringify(next)}}`)]);
 }

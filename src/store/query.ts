@@ -170,7 +170,12 @@ export interface Page {
 /** A page whose rows are already JSON: each is JSON.stringify of the row with its timestamps as ISO 8601
  *  (toISOString), fields in the resource's order. */
 export interface JsonPage {
-  rows: readonly string[];
+  /**
+   * The rows' JSON, comma-separated, in UTF-8: the bytes between a page's `[` and `]`. A buffer of its own,
+   * so a read thread hands it over without a copy (read-pool.ts) and the API sends it as it is.
+   */
+  json: Uint8Array;
+  count: number;
   next: Cursor | null;
 }
 

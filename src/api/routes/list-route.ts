@@ -56,7 +56,7 @@ export async function sendList(store: Store, route: ListRoute, query: ListQuery,
     const encoded = (await store.listJson?.(query)) ?? null;
     let body: Buffer;
     if (encoded !== null) {
-      body = jsonPageOfEncoded(route.key, encoded.rows, cursor(encoded.next));
+      body = jsonPageOfEncoded(route.key, encoded.json, encoded.count, cursor(encoded.next));
     } else {
       const page = await store.list(query);
       body = jsonPage(route.key, fields, page.rows, cursor(page.next));

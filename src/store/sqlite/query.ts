@@ -5,6 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { QueryError, RESOURCES, type Cursor, type JsonPage, type ListQuery, type Page, type Row } from '../query.js';
 import { rowJsonSql } from './json-select.js';
+import { Utf8Scratch } from '../utf8-scratch.js';
 import { LISTINGS, USERS, USERS_IN_ROOM, type Listing } from './listings.js';
 import type { RawReader } from './raw-archive.js';
 import { keyIndex, rowBuilder, type Columns } from './row-builder.js';
@@ -263,14 +264,17 @@ export function listJsonRows(db: Database, query: ListQuery): JsonPage | null {
   const statement = prepared.json();
   if (statement === null) return null;
   const page = fetchPage(statement, prepared, query, 1);
-  const rows = new Array<string>(page.found.length);
-  for (let i = 0; i < rows.length; i++) {
+  jsonScratch.reset();
+  for (let i = 0; i < page.found.length; i++) {
     const json = page.found[i]![0] as string | null;
     if (json === null) return null;
-    rows[i] = json;
+    jsonScratch.put(i === 0 ? json : ',' + json);
   }
-  return { rows, next: page.next };
+  return { json: jsonScratch.copy(), count: page.found.length, next: page.next };
 }
+
+/** A JSON page's bytes, row by row (utf8-scratch.ts). */
+const jsonScratch = new Utf8Scratch(1 << 17);
 
 /** The raw archive in arrival order (line ids grow with arrival); the cursor is [line id, line id]. */
 function listRaw(raw: RawReader, query: ListQuery): Page {

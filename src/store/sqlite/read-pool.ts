@@ -48,8 +48,10 @@ export class ReadPool {
     return this.request('list', query) as Promise<Page>;
   }
 
-  listJson(query: ListQuery): Promise<JsonPage | null> {
-    return this.request('listJson', query) as Promise<JsonPage | null>;
+  async listJson(query: ListQuery): Promise<JsonPage | null> {
+    const page = (await this.request('listJson', query)) as JsonPage | null;
+    // The bytes arrive as a plain Uint8Array: a Buffer over the same memory, as the store's own thread gives.
+    return page === null ? null : { ...page, json: Buffer.from(page.json.buffer, page.json.byteOffset, page.json.byteLength) };
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@
 // time. better-sqlite3 is synchronous, so on the API's own thread every query would hold up every other request
 // (and a slow search or export all of them); here a query blocks only this thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ListQuery } from '../query.js';
+import type { JsonPage, ListQuery } from '../query.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 export interface ReadWorkerData {
@@ -33,6 +33,8 @@ const port = parentPort!;
 const { path } = workerData as ReadWorkerData;
 const store = openSqliteStore(path, { readonly: true });
 
+const isJsonPage = (value: unknown): value is JsonPage => typeof value === 'object' && value !== null && 'json' in value;
+
 function errorOf(err: unknown): ReadThreadError {
   const { name = 'Error', message = String(err), parameter, code } = err as Error & { parameter?: unknown; code?: unknown };
   return {
@@ -47,7 +49,8 @@ port.on('message', (request: ReadRequest) => {
   // Both answer synchronously underneath: one request is finished before the next message is read.
   const answer = request.op === 'listJson' ? store.listJson(request.query) : store.list(request.query);
   answer.then(
-    (value) => port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply),
+    // A JSON page's bytes are handed over, not copied (the page made them for this answer alone).
+    (value) => port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply, isJsonPage(value) ? [value.json.buffer as ArrayBuffer] : []),
     (err: unknown) => port.postMessage({ id: request.id, ok: false, error: errorOf(err) } satisfies ReadReply),
   );
 });

@@ -113,7 +113,7 @@ describe('listJson (SQLite writes the rows as JSON)', () => {
       const encoded = await temp.store.listJson(QUERY);
       if (encoded === null) return true;
       written++;
-      const fast = jsonPageOfEncoded('messages', encoded.rows, encoded.next === null ? null : JSON.stringify(encoded.next)).toString('latin1');
+      const fast = jsonPageOfEncoded('messages', encoded.json, encoded.count, encoded.next === null ? null : JSON.stringify(encoded.next)).toString('latin1');
       assert.equal(fast, await ordinaryPage(QUERY));
       return true;
     }), { numRuns: 1_500 });
@@ -134,7 +134,7 @@ describe('listJson (SQLite writes the rows as JSON)', () => {
       fill(p);
       const encoded = await temp.store.listJson(QUERY);
       assert.notEqual(encoded, null);
-      const fast = jsonPageOfEncoded('messages', encoded!.rows, encoded!.next === null ? null : JSON.stringify(encoded!.next));
+      const fast = jsonPageOfEncoded('messages', encoded!.json, encoded!.count, encoded!.next === null ? null : JSON.stringify(encoded!.next));
       assert.ok(fast.equals(Buffer.from(await ordinaryPage(QUERY), 'latin1')));
     }), { numRuns: 300 });
   });
