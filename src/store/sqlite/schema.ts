@@ -358,14 +358,6 @@ CREATE INDEX privmsg_message_key ON privmsg(substr(message_id, -8));
 ${eventIndexes('privmsg', 'user_id')}
 `;
 
-// Every listed row is joined to its room's and its user's names (listings.ts). Through the primary keys that is
-// two B-tree searches per row and table (the key's index, then the row); these covering indexes answer the join
-// from the index alone. On the 10M-message API database a 100-row room page went from ~510 to ~455 µs.
-const V6 = `
-CREATE INDEX user_names ON user(user_id, login, display_name);
-CREATE INDEX room_names ON room(room_id, room_name);
-`;
-
 /**
  * SQL matching a privmsg message id column to another column, through the message-key index (V5), or through
  * the UNIQUE index on message_id of a schema 4 file served read-only.
@@ -376,7 +368,7 @@ export const sameMessageId = (column: string, other: string): string => `substr(
 export const storedMessageId = 'substr(message_id, -8) = substr(?, -8) AND +message_id = ?';
 
 /** Migration n brings the schema from user_version n to n + 1. Append only; never edit a released one. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
 
 /** Tables a status report counts, in display order. */
 export const COUNTED_TABLES = [
