@@ -94,6 +94,18 @@ describe('ReadPool', () => {
     await assert.rejects(other.list(QUERIES[0]!), SqliteStoreError);
   });
 
+  it('closes the pool a store had when it is given another', async () => {
+    const store = openSqliteStore(path, { readonly: true });
+    const first = new ReadPool(path, 1);
+    const second = new ReadPool(path, 1);
+    store.useReadPool(first);
+    store.useReadPool(second);
+    await assert.rejects(first.list(QUERIES[0]!), SqliteStoreError);
+    assert.deepEqual(await store.list(QUERIES[0]!), await local.list(QUERIES[0]!));
+    await store.close();
+    await assert.rejects(second.list(QUERIES[0]!), SqliteStoreError, 'closed with its store');
+  });
+
   it('takes the configured number of threads, or for 0 one per core up to 4', () => {
     assert.equal(readThreadCount(3), 3);
     assert.equal(readThreadCount(0), Math.min(4, availableParallelism()));

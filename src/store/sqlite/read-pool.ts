@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { QueryError, type JsonPage, type ListQuery, type Page } from '../query.js';
 import type { ReadReply, ReadRequest, ReadThreadError, ReadWorkerData } from './read-worker.js';
-import { SqliteStoreError } from './sqlite-store.js';
+import { READ_CACHE_KIB, SqliteStoreError } from './sqlite-store.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -77,7 +77,7 @@ export class ReadPool {
   }
 
   private start(slot: number): Thread {
-    const data: ReadWorkerData = { path: this.path };
+    const data: ReadWorkerData = { path: this.path, cacheKiB: Math.max(16 * 1024, Math.floor(READ_CACHE_KIB / this.threads.length)) };
     const worker = new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data });
     // The API's server keeps the process running, not idle read threads.
     worker.unref();

@@ -7,6 +7,8 @@ import { openSqliteStore } from './sqlite-store.js';
 
 export interface ReadWorkerData {
   path: string;
+  /** This connection's share of the read page cache (the threads together keep what one connection would). */
+  cacheKiB: number;
 }
 
 /** Owner → thread. */
@@ -30,8 +32,9 @@ export type ReadReply =
   | { id: number; ok: false; error: ReadThreadError };
 
 const port = parentPort!;
-const { path } = workerData as ReadWorkerData;
+const { path, cacheKiB } = workerData as ReadWorkerData;
 const store = openSqliteStore(path, { readonly: true });
+store.readDb.pragma(`cache_size = -${cacheKiB}`);
 
 const isJsonPage = (value: unknown): value is JsonPage => typeof value === 'object' && value !== null && 'json' in value;
 

@@ -19,7 +19,7 @@ const WAL_SIZE_LIMIT = 64 * 2 ** 20;
 
 /** Memory map and page cache of the read connection (the API's); address space, not resident memory. */
 const READ_MMAP_BYTES = 1 << 30;
-const READ_CACHE_KIB = 256 * 1024;
+export const READ_CACHE_KIB = 256 * 1024;
 
 /**
  * The API's pages are index lookups spread over the whole file: mapped pages are read without a copy into the
@@ -236,6 +236,7 @@ export class SqliteStore implements Store {
 
   /** From now on list queries run on these read threads; the store closes them when it closes. */
   useReadPool(pool: ReadPool): void {
+    if (this.readPool !== null && this.readPool !== pool) void this.readPool.close();
     this.readPool = pool;
   }
 
