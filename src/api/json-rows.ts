@@ -42,10 +42,14 @@ export function rowJson(fields: FieldTypes): RowJson {
 /** A page's bytes, row by row (utf8-scratch.ts). */
 const scratch = new Utf8Scratch(1 << 16);
 
+/** What a json page has before its rows, and after them. */
+const pageHead = (key: string) => `{${JSON.stringify(key)}:[`;
+const pageTail = (count: number, next: string | null) => `],"count":${count},"next":${JSON.stringify(next)}}`;
+
 function pageBytes(key: string, count: number, rowAt: (i: number) => string, next: string | null): Buffer {
-  scratch.reset().put(`{${JSON.stringify(key)}:[`);
+  scratch.reset().put(pageHead(key));
   for (let i = 0; i < count; i++) scratch.put(i === 0 ? rowAt(i) : ',' + rowAt(i));
-  return scratch.put(`],"count":${count},"next":${JSON.stringify(next)}}`).copy();
+  return scratch.put(pageTail(count, next)).copy();
 }
 
 /** A json page `{"<key>":[rows],"count":n,"next":cursor}` in UTF-8, byte for byte what JSON.stringify would give. */
@@ -56,5 +60,5 @@ export function jsonPage(key: string, fields: FieldTypes, rows: readonly Row[], 
 
 /** The same page from rows that are JSON already: a store's listJson, `json` their UTF-8 between `[` and `]`. */
 export function jsonPageOfEncoded(key: string, json: Uint8Array, count: number, next: string | null): Buffer {
-  return Buffer.concat([Buffer.from(`{${JSON.stringify(key)}:[`), json, Buffer.from(`],"count":${count},"next":${JSON.stringify(next)}}`)]);
+  return Buffer.concat([Buffer.from(pageHead(key)), json, Buffer.from(pageTail(count, next))]);
 }

@@ -4,9 +4,10 @@
 // hand. A thread that dies is replaced on the next query; the queries it had in hand fail (the API answers 500).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { QueryError, type JsonPage, type ListQuery, type Page } from '../query.js';
-import type { ReadReply, ReadRequest, ReadThreadError, ReadWorkerData } from './read-worker.js';
+import type { JsonPage, ListQuery, Page } from '../query.js';
+import type { ReadReply, ReadRequest, ReadWorkerData } from './read-worker.js';
 import { READ_CACHE_KIB, SqliteStoreError } from './sqlite-store.js';
+import { fromThreadError } from './thread-error.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -16,12 +17,6 @@ interface Pending {
 interface Thread {
   worker: Worker;
   pending: Map<number, Pending>;
-}
-
-/** Rebuilds the error a thread reported as the class the API answers by (QueryError: 400 naming the parameter). */
-function errorFrom(error: ReadThreadError): Error {
-  if (error.name === 'QueryError' && error.parameter !== undefined) return new QueryError(error.message, error.parameter);
-  return Object.assign(new Error(error.message), error);
 }
 
 /** The number of read threads `setting` asks for: itself, or for 0 one per core, at most 4. */
@@ -87,7 +82,7 @@ export class ReadPool {
       if (pending === undefined) return;
       thread.pending.delete(reply.id);
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(errorFrom(reply.error));
+      else pending.reject(fromThreadError(reply.error));
     });
     // 'error' precedes 'exit' when the thread throws (the database could not be opened, say).
     let failure: Error | null = null;

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JsonPage, ListQuery } from '../query.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { toThreadError, type ThreadError } from './thread-error.js';
 
 export interface ReadWorkerData {
   path: string;
@@ -18,18 +19,10 @@ export interface ReadRequest {
   query: ListQuery;
 }
 
-/** An error as it crosses to the owner, with what the API answers by: a QueryError's parameter, SQLite's code. */
-export interface ReadThreadError {
-  name: string;
-  message: string;
-  parameter?: string;
-  code?: string;
-}
-
 /** Thread → owner. */
 export type ReadReply =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: ReadThreadError };
+  | { id: number; ok: false; error: ThreadError };
 
 const port = parentPort!;
 const { path, cacheKiB } = workerData as ReadWorkerData;
@@ -38,22 +31,12 @@ store.readDb.pragma(`cache_size = -${cacheKiB}`);
 
 const isJsonPage = (value: unknown): value is JsonPage => typeof value === 'object' && value !== null && 'json' in value;
 
-function errorOf(err: unknown): ReadThreadError {
-  const { name = 'Error', message = String(err), parameter, code } = err as Error & { parameter?: unknown; code?: unknown };
-  return {
-    name,
-    message,
-    ...(typeof parameter === 'string' ? { parameter } : {}),
-    ...(typeof code === 'string' ? { code } : {}),
-  };
-}
-
 port.on('message', (request: ReadRequest) => {
   // Both answer synchronously underneath: one request is finished before the next message is read.
   const answer = request.op === 'listJson' ? store.listJson(request.query) : store.list(request.query);
   answer.then(
     // A JSON page's bytes are handed over, not copied (the page made them for this answer alone).
     (value) => port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply, isJsonPage(value) ? [value.json.buffer as ArrayBuffer] : []),
-    (err: unknown) => port.postMessage({ id: request.id, ok: false, error: errorOf(err) } satisfies ReadReply),
+    (err: unknown) => port.postMessage({ id: request.id, ok: false, error: toThreadError(err) } satisfies ReadReply),
   );
 });

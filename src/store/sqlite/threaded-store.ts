@@ -9,6 +9,7 @@ import type { JsonPage, ListQuery, Page } from '../query.js';
 import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { ReadPool } from './read-pool.js';
+import { fromThreadError } from './thread-error.js';
 import type { WriteReply, WriteRequest, WriteWorkerData } from './write-worker.js';
 
 type Request = WriteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -141,7 +142,7 @@ export class ThreadedSqliteStore implements Store {
       if (pending === undefined) return;
       this.pending.delete(reply.id);
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(Object.assign(new Error(reply.error.message), reply.error));
+      else pending.reject(fromThreadError(reply.error));
     });
     // 'error' precedes 'exit' when the thread throws; either way what it had in hand is not written.
     let failure: Error | null = null;

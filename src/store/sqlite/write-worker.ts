@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ChannelState, Gap } from '../store.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { toThreadError, type ThreadError } from './thread-error.js';
 
 export interface WriteWorkerData {
   path: string;
@@ -26,27 +27,15 @@ export type WriteReply =
   | { ready: true }
   | { ready: false; error: ThreadError };
 
-/** An error as it crosses to the owner; `code` is SQLite's (SQLITE_BUSY, SQLITE_FULL), which the log shows. */
-export interface ThreadError {
-  name: string;
-  message: string;
-  code?: string;
-}
-
 const port = parentPort!;
 const { path, options } = workerData as WriteWorkerData;
-
-const errorOf = (err: unknown): ThreadError => {
-  const { name = 'Error', message = String(err), code } = err as Error & { code?: unknown };
-  return typeof code === 'string' ? { name, message, code } : { name, message };
-};
 
 let store: SqliteStore;
 try {
   store = openSqliteStore(path, options);
   port.postMessage({ ready: true } satisfies WriteReply);
 } catch (err) {
-  port.postMessage({ ready: false, error: errorOf(err) } satisfies WriteReply);
+  port.postMessage({ ready: false, error: toThreadError(err) } satisfies WriteReply);
   port.close();
 }
 
@@ -74,7 +63,7 @@ port.on('message', (request: WriteRequest) => {
     try {
       reply = { id: request.id, ok: true, value: await handle(request) };
     } catch (err) {
-      reply = { id: request.id, ok: false, error: errorOf(err) };
+      reply = { id: request.id, ok: false, error: toThreadError(err) };
     }
     port.postMessage(reply);
     if (request.op === 'close') port.close();
