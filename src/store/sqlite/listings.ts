@@ -14,7 +14,7 @@ export interface Listing {
   textTie?: boolean;
   /** Column compared with resolved room ids. */
   roomId?: string;
-  /** Condition with one `?` bound to a `#login` room name, for tables keyed by channel name. */
+  /** Condition on `@room`, bound to a `#login` room name, for tables keyed by channel name. */
   roomName?: string;
   /** Column compared with resolved user ids. */
   userId?: string;
@@ -27,6 +27,11 @@ export interface Listing {
   rawId?: string;
   /** FTS5 table over the listed table's text whose rowid is the row's serial: search reads it in rowid order. */
   fts?: string;
+  /**
+   * LEFT JOINs on the filtered column: `room r` on roomId, `user u` on userId. With that filter every row has
+   * the same `r.`/`u.` values, so a query reads them once (query.ts) and SQLite leaves the join out.
+   */
+  pinnedJoins?: { room?: true; user?: true };
 }
 
 type Overrides = Record<string, string>;
@@ -52,6 +57,7 @@ function event(resource: Resource, table: string, user: { id?: string; login?: s
     ...(user?.id ? { userId: user.id } : {}),
     ...(user?.login ? { userLogin: user.login } : {}),
     rawId: 't.raw_id',
+    pinnedJoins: joinsUser ? { room: true, user: true } : { room: true },
   };
 }
 
@@ -80,20 +86,21 @@ export const LISTINGS: Readonly<Record<Exclude<Resource, 'user' | 'raw'>, Listin
   clearchat: event('clearchat', 'clearchat', { id: 't.target_user_id', login: 't.target_login' }),
   clearmsg: event('clearmsg', 'clearmsg', { login: 't.login' }, { login: 't.login' }),
   notice: event('notice', 'notice', null, { room_name: 'coalesce(r.room_name, t.room_name)' }),
-  whisper: { ...event('whisper', 'whisper', CHATTER), from: `whisper t ${USER_JOIN}`, roomId: undefined },
+  whisper: { ...event('whisper', 'whisper', CHATTER), from: `whisper t ${USER_JOIN}`, roomId: undefined, pinnedJoins: { user: true } },
   // One row per room, small: no time index needed.
   roomstate: {
     from: `roomstate t ${ROOM_JOIN}`,
     select: selectAll('roomstate', { room_name: 'r.room_name' }),
     key: ['t.timestamp', 't.rowid'],
     roomId: 't.room_id',
+    pinnedJoins: { room: true },
   },
   // A gap matches a date range it overlaps; an open gap (end_ms null) lasts until now.
   gap: {
     from: 'gap t',
     select: selectAll('gap', { timestamp: 't.start_ms', end_timestamp: 't.end_ms' }),
     key: ['t.start_ms', 't.id'],
-    roomName: 'EXISTS (SELECT 1 FROM json_each(t.channels) WHERE json_each.value = ?)',
+    roomName: 'EXISTS (SELECT 1 FROM json_each(t.channels) WHERE json_each.value = @room)',
     fromTime: 'coalesce(t.end_ms, 8640000000000000)',
     toTime: 't.start_ms',
   },
@@ -101,7 +108,7 @@ export const LISTINGS: Readonly<Record<Exclude<Resource, 'user' | 'raw'>, Listin
     from: 'channel_state t',
     select: selectAll('channel_state', { timestamp: 't.updated_ms' }),
     key: ['t.updated_ms', 't.rowid'],
-    roomName: 't.channel = ?',
+    roomName: 't.channel = @room',
   },
   room: {
     from: 'room t',
