@@ -1,5 +1,6 @@
 // ReadPool on a real file: list queries answered on read threads are exactly what the store answers on its own
-// thread, a refused query comes back as the QueryError the API answers 400 with, a read thread that dies fails
+// thread, a refused query comes back as the QueryError the API answers 400 with (and the stack it had in the
+// read thread), a read thread that dies fails
 // only the query it had in hand and is replaced, threads that cannot open the database are not started again
 // for every query, and a closed pool refuses.
 import { after, before, describe, it } from 'node:test';
@@ -84,6 +85,17 @@ describe('ReadPool', () => {
     await assert.rejects(local.list(query), (err: unknown) => err instanceof QueryError && err.parameter === 'cursor');
     await assert.rejects(pooled.list(query), (err: unknown) => err instanceof QueryError && err.parameter === 'cursor' && /different listing/.test(err.message));
     await assert.rejects(pooled.listJson(query), QueryError);
+  });
+
+  it("gives an error from a read thread the thread's stack, which says where the query failed", async () => {
+    const query: ListQuery = { resource: 'privmsg', order: 'desc', limit: 10, after: [1, 'not a serial'] };
+    await assert.rejects(pooled.list(query), (err: unknown) => {
+      assert.ok(err instanceof QueryError);
+      assert.match(err.stack ?? '', /^QueryError: the cursor belongs to a different listing\n/);
+      assert.match(err.stack ?? '', /\bat .*\/store\/sqlite\/query\.js:\d+/, 'the frame that refused the query');
+      assert.match(err.stack ?? '', /\bat .*\/store\/sqlite\/read-worker\.js:\d+/, 'the read thread that ran it');
+      return true;
+    });
   });
 
   it('replaces a read thread that dies; only the query it had in hand fails', async () => {
