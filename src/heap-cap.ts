@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { LAUNCHER_ENV } from './config/settings.js';
+import { reportSigintsToLauncher, SigintRelay } from './launcher-sigint.js';
 
 export const DEFAULT_MAX_HEAP_MB = 384;
 /**
@@ -56,21 +57,22 @@ export function heapCapToApply(env: NodeJS.ProcessEnv, execArgv: readonly string
  * Runs this script again with the heap cap and resolves with the exit code to end with (128 + signal number
  * when the child was killed by a signal).
  *
- * Signals: with a terminal on stdin the child stays in the terminal's process group (the console reads it), so
- * Ctrl-C reaches both processes and only SIGTERM/SIGHUP are relayed; a relayed SIGINT would arrive twice and
- * the second one would cut the child's shutdown short. Without a terminal the child gets a session of its own
- * and every signal reaches it through the launcher, exactly once.
+ * Signals: with a terminal on stdin (`interactive`) the child stays in the terminal's process group (the console
+ * reads it), so Ctrl-C reaches both processes; SIGTERM/SIGHUP are relayed, and SIGINT only when the child does
+ * not report it got it too (launcher-sigint.ts): relaying Ctrl-C would deliver it twice, and the second one
+ * would cut the child's shutdown short. Without a terminal the child gets a session of its own and every signal
+ * reaches it through the launcher, exactly once.
  */
-export function runWithHeapCap(mb: number, script: string, args: readonly string[]): Promise<number> {
-  const interactive = process.stdin.isTTY === true;
+export function runWithHeapCap(mb: number, script: string, args: readonly string[], interactive = process.stdin.isTTY === true): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mb}`, `--max-semi-space-size=${SEMI_SPACE_MB}`, script, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { MALLOC_ARENA_MAX: MALLOC_ARENAS, MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD, ...process.env, [ENV_CHILD]: '1' },
     detached: !interactive,
   });
+  const sigints = interactive ? new SigintRelay(child) : null;
   const relay = (signal: NodeJS.Signals) => {
-    if (signal === 'SIGINT' && interactive) return;
-    child.kill(signal);
+    if (signal === 'SIGINT' && sigints !== null) sigints.received();
+    else child.kill(signal);
   };
   for (const signal of RELAYED) process.on(signal, relay);
   return new Promise((resolve, reject) => {
@@ -84,10 +86,12 @@ export function runWithHeapCap(mb: number, script: string, args: readonly string
 
 /**
  * In the child: stop when the launcher is gone (killed with SIGKILL, say), as if it had been sent SIGTERM, so a
- * recording still drains its writer. The IPC channel is only a lifeline and keeps nothing running.
+ * recording still drains its writer; and tell the launcher of each SIGINT, so it relays none twice. The IPC
+ * channel keeps nothing running.
  */
 export function stopWithLauncher(): void {
   if (process.env[ENV_CHILD] !== '1' || process.channel === undefined) return;
   process.channel.unref();
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  reportSigintsToLauncher();
 }

@@ -20,11 +20,17 @@ export function tempDir(prefix: string): string {
 }
 
 export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string> }): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  return spawnScript(CLI, args, options);
+}
+
+/** Like spawnCli for another script; `detached` gives it a process group of its own, which a test can signal as a terminal does. */
+export function spawnScript(script: string, args: string[], options: { cwd: string; env?: Record<string, string>; detached?: boolean }): CliProcess {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: options.cwd,
     // A clean environment: nothing of the developer's SALTMINE_* settings leaks in.
     env: { PATH: process.env['PATH'] ?? '', HOME: options.cwd, SALTMINE_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let out = '';
   let err = '';

@@ -1,14 +1,17 @@
 // ReadPool on a real file: list queries answered on read threads are exactly what the store answers on its own
-// thread, a refused query comes back as the QueryError the API answers 400 with, a read thread that dies fails
-// only the query it had in hand and is replaced, and a closed pool refuses.
+// thread, a refused query comes back as the QueryError the API answers 400 with (and the stack it had in the
+// read thread), a read thread that dies fails
+// only the query it had in hand and is replaced, threads that cannot open the database are not started again
+// for every query, and a closed pool refuses.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { corpusLines } from '../irc/corpus.js';
-import { QueryError, type ListQuery } from '../../src/store/query.js';
+import { QueryError, type ListQuery, type Page } from '../../src/store/query.js';
 import { ReadPool, readThreadCount } from '../../src/store/sqlite/read-pool.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { received, tempDir } from './helpers.js';
@@ -24,7 +27,17 @@ const QUERIES: ListQuery[] = [
 ];
 
 /** The threads of a pool (private: a test reaches in to kill one). */
-const threadsOf = (pool: ReadPool) => (pool as unknown as { threads: ({ worker: Worker } | null)[] }).threads;
+const threadsOf = (pool: ReadPool) => (pool as unknown as { slots: { thread: { worker: Worker } | null }[] }).slots.map((slot) => slot.thread);
+
+/** Counts the worker threads this process starts until `stop()`, as Node itself reports them. */
+function countThreadsStarted(): { readonly count: number; stop(): void } {
+  const counter = { count: 0, stop: () => unsubscribe('worker_threads', onStart) };
+  const onStart = () => counter.count++;
+  subscribe('worker_threads', onStart);
+  return counter;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ReadPool', () => {
   let dir: string;
@@ -74,6 +87,17 @@ describe('ReadPool', () => {
     await assert.rejects(pooled.listJson(query), QueryError);
   });
 
+  it("gives an error from a read thread the thread's stack, which says where the query failed", async () => {
+    const query: ListQuery = { resource: 'privmsg', order: 'desc', limit: 10, after: [1, 'not a serial'] };
+    await assert.rejects(pooled.list(query), (err: unknown) => {
+      assert.ok(err instanceof QueryError);
+      assert.match(err.stack ?? '', /^QueryError: the cursor belongs to a different listing\n/);
+      assert.match(err.stack ?? '', /\bat .*\/store\/sqlite\/query\.js:\d+/, 'the frame that refused the query');
+      assert.match(err.stack ?? '', /\bat .*\/store\/sqlite\/read-worker\.js:\d+/, 'the read thread that ran it');
+      return true;
+    });
+  });
+
   it('replaces a read thread that dies; only the query it had in hand fails', async () => {
     const [first] = threadsOf(pool);
     assert.ok(first, 'a thread in the first slot');
@@ -85,6 +109,43 @@ describe('ReadPool', () => {
     assert.equal(threadsOf(pool)[0], null, 'the dead thread left its slot');
     for (let i = 0; i < 4; i++) assert.deepEqual(await pooled.list(QUERIES[0]!), await local.list(QUERIES[0]!));
     assert.notEqual(threadsOf(pool)[0], null, 'a new thread took the slot');
+  });
+
+  it('starts no thread per query while its threads cannot open the database, waiting longer after each failure', async () => {
+    const broken = join(dir, 'broken.db');
+    writeFileSync(broken, 'not a database. '.repeat(512));
+    const started = countThreadsStarted();
+    const other = new ReadPool(broken, 1);
+    const query = QUERIES[0]!;
+    const failed = (err: unknown) => err instanceof SqliteStoreError && err.message.includes(broken) && /not a database/.test(err.message);
+    const refused = (delayMs: number) => (err: unknown) => failed(err) && (err as Error).message.includes(`for ${delayMs} ms`);
+    try {
+      // The thread the pool started takes the first query and fails with it.
+      await assert.rejects(other.list(query), failed);
+      // As API requests come, one after another.
+      for (let i = 0; i < 20; i++) await assert.rejects(other.list(query), refused(100));
+      assert.equal(started.count, 1, 'refused without starting a thread');
+
+      await sleep(150);
+      await assert.rejects(other.list(query), failed);
+      assert.equal(started.count, 2, 'one new thread once the wait is over');
+      await assert.rejects(other.list(query), refused(200), 'the next wait is twice as long');
+
+      // Repaired: a thread answers once the wait is over, and that ends the backoff.
+      copyFileSync(path, broken);
+      let answer: Page | null = null;
+      for (let i = 0; i < 200 && answer === null; i++) answer = await other.list(query).catch(() => sleep(50).then(() => null));
+      assert.equal(answer?.rows.length, 50);
+      writeFileSync(broken, 'not a database. '.repeat(512));
+      await threadsOf(other)[0]!.worker.terminate();
+      const startedSoFar = started.count;
+      await assert.rejects(other.list(query), failed);
+      assert.equal(started.count, startedSoFar + 1, 'a thread that had answered is replaced at once');
+      await assert.rejects(other.list(query), refused(100), 'the wait starts again from the shortest');
+    } finally {
+      started.stop();
+      await other.close();
+    }
   });
 
   it('refuses queries once closed', async () => {

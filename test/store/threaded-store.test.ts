@@ -1,6 +1,7 @@
 // ThreadedSqliteStore on real files: the write thread stores exactly what the in-thread SqliteStore stores,
-// reads come from this thread's read-only connection, errors come back with their name and message, and a
-// write thread that dies is started again without losing the batch (the BatchWriter keeps it queued).
+// reads come from this thread's read-only connection, errors come back with their name, message and the stack
+// they had in the write thread, and a write thread that dies is started again without losing the batch (the
+// BatchWriter keeps it queued).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,7 +81,7 @@ describe('ThreadedSqliteStore', () => {
     assert.deepEqual(dump(join(dir, 'threaded.db')), dump(join(dir, 'plain.db')));
   });
 
-  it('rejects a failed write with the SQLite error, its code included, and goes on writing once the cause is gone', async () => {
+  it("rejects a failed write with the SQLite error, its code and the write thread's stack included, and goes on writing once the cause is gone", async () => {
     const path = join(dir, 'failing.db');
     const store = await ThreadedSqliteStore.open(path);
     const other = new BetterSqlite3(path);
@@ -88,6 +89,8 @@ describe('ThreadedSqliteStore', () => {
       other.exec('ALTER TABLE privmsg RENAME TO privmsg_away');
       const chat = LINES.filter((line) => line.includes(' PRIVMSG ')).slice(0, 3).map((line) => received(line));
       await assert.rejects(store.write(chat), (err: Error & { code?: string }) => err.name === 'SqliteError' && err.code === 'SQLITE_ERROR' && /privmsg/.test(err.message));
+      // Where the write thread's INSERT failed, not where its answer arrived.
+      await assert.rejects(store.write(chat), (err: Error) => /\bat .*\/store\/sqlite\/event-rows\.js:\d+/.test(err.stack ?? ''));
       other.exec('ALTER TABLE privmsg_away RENAME TO privmsg');
       const result = await store.write(chat);
       assert.equal(result.rows['privmsg'], 3);
@@ -139,6 +142,8 @@ describe('ThreadedSqliteStore', () => {
     mkdirSync(join(dir, 'not-sqlite'));
     writeFileSync(join(dir, 'not-sqlite', 'chat.db'), 'this is not a database, just text that is long enough to have a header'.repeat(20));
     await assert.rejects(ThreadedSqliteStore.open(join(dir, 'not-sqlite', 'chat.db')), (err: Error) => err instanceof SqliteStoreError && /not a database/.test(err.message));
+    // The cause, as the write thread threw it, says where: opening the database from the thread's start.
+    await assert.rejects(ThreadedSqliteStore.open(join(dir, 'not-sqlite', 'chat.db')), (err: Error) => /\bat .*\/store\/sqlite\/write-worker\.js:\d+/.test((err.cause as Error | undefined)?.stack ?? ''));
     await assert.rejects(ThreadedSqliteStore.open(':memory:'), SqliteStoreError);
   });
 });

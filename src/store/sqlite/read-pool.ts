@@ -2,6 +2,10 @@
 // so the API's thread only routes requests and sends answers, and queries run side by side on several cores.
 // In WAL mode readers never block each other or the writer. A query goes to the thread with the fewest in
 // hand. A thread that dies is replaced on the next query; the queries it had in hand fail (the API answers 500).
+// A thread that fails (an error, or gone before it answered anything: the file deleted, unreadable, not a
+// database) is replaced only after a wait that doubles with each failure, so a broken file does not make every
+// request start a thread. Queries go to the other slots meanwhile, or, when every slot waits, are refused at
+// once with what stopped the thread.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JsonPage, ListQuery, Page } from '../query.js';
@@ -17,7 +21,24 @@ interface Pending {
 interface Thread {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** It answered a query: it had the database open. */
+  answered: boolean;
 }
+
+/** A slot's last thread failed: no new one before `retryAt`; the next failure waits twice `delayMs` (at most LAST_RETRY_MS). */
+interface Backoff {
+  error: SqliteStoreError;
+  delayMs: number;
+  retryAt: number;
+}
+
+interface Slot {
+  thread: Thread | null;
+  backoff: Backoff | null;
+}
+
+const FIRST_RETRY_MS = 100;
+const LAST_RETRY_MS = 5_000;
 
 /** The number of read threads `setting` asks for: itself, or for 0 one per core, at most 4. */
 export function readThreadCount(setting: number): number {
@@ -25,18 +46,18 @@ export function readThreadCount(setting: number): number {
 }
 
 export class ReadPool {
-  private readonly threads: (Thread | null)[];
+  private readonly slots: Slot[];
   private nextId = 1;
   private closed = false;
 
   constructor(readonly path: string, size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`read threads: a whole number ≥ 1, not ${size}`);
-    this.threads = Array.from({ length: size }, () => null);
-    for (let i = 0; i < size; i++) this.threads[i] = this.start(i);
+    this.slots = Array.from({ length: size }, () => ({ thread: null, backoff: null }));
+    for (const slot of this.slots) slot.thread = this.start(slot);
   }
 
   get size(): number {
-    return this.threads.length;
+    return this.slots.length;
   }
 
   list(query: ListQuery): Promise<Page> {
@@ -53,17 +74,19 @@ export class ReadPool {
     if (this.closed) return;
     this.closed = true;
     // Nothing to finish: a read has no effect, and the queries in hand belong to requests being torn down.
-    await Promise.all(this.threads.map((thread) => thread?.worker.terminate()));
+    await Promise.all(this.slots.map((slot) => slot.thread?.worker.terminate()));
   }
 
   private request(op: ReadRequest['op'], query: ListQuery): Promise<unknown> {
     if (this.closed) return Promise.reject(new SqliteStoreError(`${this.path}: store is closed`, this.path));
-    let best = 0;
-    for (let i = 0; i < this.threads.length; i++) {
-      const size = this.threads[i]?.pending.size ?? 0;
-      if (size < (this.threads[best]?.pending.size ?? 0)) best = i;
+    const now = Date.now();
+    let best: Slot | null = null;
+    for (const slot of this.slots) {
+      if (slot.thread === null && slot.backoff !== null && now < slot.backoff.retryAt) continue;
+      if (best === null || (slot.thread?.pending.size ?? 0) < (best.thread?.pending.size ?? 0)) best = slot;
     }
-    const thread = (this.threads[best] ??= this.start(best));
+    if (best === null) return Promise.reject(this.refusal(this.slots[0]!.backoff!));
+    const thread = (best.thread ??= this.start(best));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
@@ -71,13 +94,20 @@ export class ReadPool {
     });
   }
 
-  private start(slot: number): Thread {
-    const data: ReadWorkerData = { path: this.path, cacheKiB: Math.max(16 * 1024, Math.floor(READ_CACHE_KIB / this.threads.length)) };
+  /** A query refused while every slot waits out its backoff: what stopped the last thread, fresh for this query. */
+  private refusal(backoff: Backoff): SqliteStoreError {
+    return new SqliteStoreError(`${backoff.error.message} (no new read thread for ${backoff.delayMs} ms)`, this.path, { cause: backoff.error.cause });
+  }
+
+  private start(slot: Slot): Thread {
+    const data: ReadWorkerData = { path: this.path, cacheKiB: Math.max(16 * 1024, Math.floor(READ_CACHE_KIB / this.slots.length)) };
     const worker = new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data });
     // The API's server keeps the process running, not idle read threads.
     worker.unref();
-    const thread: Thread = { worker, pending: new Map() };
+    const thread: Thread = { worker, pending: new Map(), answered: false };
     worker.on('message', (reply: ReadReply) => {
+      thread.answered = true;
+      slot.backoff = null;
       const pending = thread.pending.get(reply.id);
       if (pending === undefined) return;
       thread.pending.delete(reply.id);
@@ -90,8 +120,14 @@ export class ReadPool {
       failure = err;
     });
     worker.on('exit', (code) => {
-      if (this.threads[slot] === thread) this.threads[slot] = null;
-      const error = failure ?? new SqliteStoreError(`${this.path}: a read thread stopped (exit code ${code})`, this.path);
+      if (slot.thread === thread) slot.thread = null;
+      const error = failure === null
+        ? new SqliteStoreError(`${this.path}: a read thread stopped (exit code ${code})`, this.path)
+        : new SqliteStoreError(`${this.path}: a read thread failed: ${failure.message}`, this.path, { cause: failure });
+      if (failure !== null || !thread.answered) {
+        const delayMs = slot.backoff === null ? FIRST_RETRY_MS : Math.min(LAST_RETRY_MS, slot.backoff.delayMs * 2);
+        slot.backoff = { error, delayMs, retryAt: Date.now() + delayMs };
+      }
       for (const pending of thread.pending.values()) pending.reject(error);
       thread.pending.clear();
     });

@@ -43,8 +43,8 @@ export interface SqliteStoreOptions {
 }
 
 export class SqliteStoreError extends Error {
-  constructor(message: string, readonly path: string) {
-    super(message);
+  constructor(message: string, readonly path: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'SqliteStoreError';
   }
 }

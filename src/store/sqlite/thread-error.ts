@@ -9,21 +9,24 @@ export interface ThreadError {
   code?: string;
   /** A QueryError's parameter, which the API's 400 names. */
   parameter?: string;
+  /** The stack in the thread: the rebuilt error's stack says where in the thread it happened, not where its answer arrived. */
+  stack?: string;
 }
 
 /** What of `err` crosses to the owner. */
 export function toThreadError(err: unknown): ThreadError {
-  const { name = 'Error', message = String(err), code, parameter } = err as Error & { code?: unknown; parameter?: unknown };
+  const { name = 'Error', message = String(err), code, parameter, stack } = err as Error & { code?: unknown; parameter?: unknown };
   return {
     name,
     message,
     ...(typeof code === 'string' ? { code } : {}),
     ...(typeof parameter === 'string' ? { parameter } : {}),
+    ...(typeof stack === 'string' ? { stack } : {}),
   };
 }
 
-/** The error again, on the owner's side: a QueryError as itself (the API answers it 400), any other as an Error with the same fields. */
+/** The error again, on the owner's side, with the same fields: a QueryError as itself (the API answers it 400), any other as an Error. */
 export function fromThreadError(error: ThreadError): Error {
-  if (error.name === 'QueryError' && error.parameter !== undefined) return new QueryError(error.message, error.parameter);
-  return Object.assign(new Error(error.message), error);
+  const rebuilt = error.name === 'QueryError' && error.parameter !== undefined ? new QueryError(error.message, error.parameter) : new Error(error.message);
+  return Object.assign(rebuilt, error);
 }

@@ -179,7 +179,7 @@ function startWorker(path: string, options: SqliteStoreOptions): Promise<Worker>
       if (!('ready' in reply)) return;
       settled();
       if (reply.ready) resolve(worker);
-      else fail(new SqliteStoreError(reply.error.message, path));
+      else fail(new SqliteStoreError(reply.error.message, path, { cause: fromThreadError(reply.error) }));
     };
     worker.on('message', onMessage);
     worker.once('error', fail);
