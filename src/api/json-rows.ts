@@ -58,7 +58,17 @@ export function jsonPage(key: string, fields: FieldTypes, rows: readonly Row[], 
   return pageBytes(key, rows.length, (i) => encode(rows[i]!), next);
 }
 
-/** The same page from rows that are JSON already: a store's listJson, `json` their UTF-8 between `[` and `]`. */
-export function jsonPageOfEncoded(key: string, json: Uint8Array, count: number, next: string | null): Buffer {
-  return Buffer.concat([Buffer.from(pageHead(key)), json, Buffer.from(pageTail(count, next))]);
+/**
+ * The same page from rows that are JSON already: a store's listJson, `json` their UTF-8 between `[` and `]`.
+ * With a frame (JsonPage.frame) that has the room, head and tail are written around the rows where they lie,
+ * and the page is a view of that memory.
+ */
+export function jsonPageOfEncoded(key: string, json: Uint8Array, count: number, next: string | null, frame?: { before: number; after: number }): Buffer {
+  const head = Buffer.from(pageHead(key));
+  const tail = Buffer.from(pageTail(count, next));
+  if (frame === undefined || head.length > frame.before || tail.length > frame.after) return Buffer.concat([head, json, tail]);
+  const page = Buffer.from(json.buffer, json.byteOffset - head.length, head.length + json.length + tail.length);
+  head.copy(page, 0);
+  tail.copy(page, head.length + json.length);
+  return page;
 }

@@ -177,6 +177,12 @@ export interface JsonPage {
   json: Uint8Array;
   count: number;
   next: Cursor | null;
+  /**
+   * Present when `json` lies in a buffer lent for this page (sqlite/page-arena.ts): `before` and `after` bytes
+   * around it are free for the page's head and tail, and `release` gives the buffer back, to be called once
+   * the response is sent (until then the bytes must stay as they are).
+   */
+  frame?: { before: number; after: number; release(): void };
 }
 
 /** A query the store cannot answer as asked (unsupported filter, cursor of another listing); the API answers 400. */

@@ -1,5 +1,5 @@
 // ReadPool on a real file: list queries answered on read threads are exactly what the store answers on its own
-// thread, a refused query comes back as the QueryError the API answers 400 with (and the stack it had in the
+// thread, a JSON page is lent a slot of shared memory until released, a refused query comes back as the QueryError the API answers 400 with (and the stack it had in the
 // read thread), a read thread that dies fails
 // only the query it had in hand and is replaced, threads that cannot open the database are not started again
 // for every query, and a closed pool refuses.
@@ -11,7 +11,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { corpusLines } from '../irc/corpus.js';
-import { QueryError, type ListQuery, type Page } from '../../src/store/query.js';
+import { jsonPageOfEncoded } from '../../src/api/json-rows.js';
+import { QueryError, type JsonPage, type ListQuery, type Page } from '../../src/store/query.js';
 import { ReadPool, readThreadCount } from '../../src/store/sqlite/read-pool.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { received, tempDir } from './helpers.js';
@@ -35,6 +36,12 @@ function countThreadsStarted(): { readonly count: number; stop(): void } {
   const onStart = () => counter.count++;
   subscribe('worker_threads', onStart);
   return counter;
+}
+
+/** A pooled JSON page as the store's own thread gives it: without the lent buffer's frame. */
+function withoutFrame(page: JsonPage): JsonPage {
+  const { frame: _frame, ...rest } = page;
+  return rest;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,10 +74,33 @@ describe('ReadPool', () => {
   it('answers every kind of list query as the store does on its own thread', async () => {
     for (const query of QUERIES) {
       assert.deepEqual(await pooled.list(query), await local.list(query), JSON.stringify(query));
-      assert.deepEqual(await pooled.listJson(query), await local.listJson(query), JSON.stringify(query));
+      const page = await pooled.listJson(query);
+      page?.frame?.release();
+      assert.deepEqual(page === null ? null : withoutFrame(page), await local.listJson(query), JSON.stringify(query));
     }
     const page = await local.list(QUERIES[0]!);
     assert.ok(page.rows.length > 10, 'the fixture has messages to list');
+  });
+
+  it('lends a JSON page its slot until released, and transfers pages while every slot is taken', async () => {
+    const query = (offset: number): ListQuery => ({ resource: 'privmsg', order: 'asc', limit: 3, offset });
+    // Asked one at a time, every query goes to the first thread: 48 slots, then none free.
+    const held: JsonPage[] = [];
+    for (let i = 0; i < 60; i++) held.push((await pool.listJson(query(i)))!);
+    assert.deepEqual(held.map((page) => page.frame !== undefined), Array.from({ length: 60 }, (_, i) => i < 48));
+    // A page lent its slot keeps its bytes while others are written, and its head and tail go around them.
+    for (let i = 0; i < 60; i++) {
+      const page = held[i]!;
+      const expected = (await local.listJson(query(i)))!;
+      assert.deepEqual(withoutFrame(page), expected, `page ${i}`);
+      const body = jsonPageOfEncoded('messages', page.json, page.count, 'next', page.frame);
+      assert.ok(body.equals(jsonPageOfEncoded('messages', expected.json, expected.count, 'next')), `page ${i} in place`);
+      assert.equal(body.buffer instanceof SharedArrayBuffer, page.frame !== undefined);
+    }
+    for (const page of held) page.frame?.release();
+    const again = await pool.listJson(query(0));
+    assert.ok(again?.frame, 'slots given back are lent again');
+    again.frame.release();
   });
 
   it('answers queries asked at once, on both threads, each with its own answer', async () => {

@@ -26,6 +26,9 @@ export interface Endpoint {
   summary: string;
 }
 
+// Typed as Fastify types a serializer (to a string); it may return a Buffer as well.
+const asIs = ((payload: Buffer) => payload) as unknown as (payload: unknown) => string;
+
 /** Rows fetched per store call when streaming. */
 const STREAM_CHUNK = 1000;
 
@@ -56,12 +59,17 @@ export async function sendList(store: Store, route: ListRoute, query: ListQuery,
     const encoded = (await store.listJson?.(query)) ?? null;
     let body: Buffer;
     if (encoded !== null) {
-      body = jsonPageOfEncoded(route.key, encoded.json, encoded.count, cursor(encoded.next));
+      // A lent buffer is given back when the response is over, sent or cut off ('close' comes either way).
+      if (encoded.frame !== undefined) reply.raw.once('close', encoded.frame.release);
+      body = jsonPageOfEncoded(route.key, encoded.json, encoded.count, cursor(encoded.next), encoded.frame);
     } else {
       const page = await store.list(query);
       body = jsonPage(route.key, fields, page.rows, cursor(page.next));
     }
     reply.type(CONTENT_TYPES.json);
+    // Fastify sends a Buffer as it is only when its memory is an ArrayBuffer; a page in shared memory (a
+    // frame's) would go to the response schema's serializer, so this reply's serializer passes it through.
+    if (body.buffer instanceof SharedArrayBuffer) reply.serializer(asIs);
     return reply.send(body);
   }
   const pages = streamRows(store, query, STREAM_CHUNK);

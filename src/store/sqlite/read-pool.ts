@@ -9,7 +9,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JsonPage, ListQuery, Page } from '../query.js';
-import type { ReadReply, ReadRequest, ReadWorkerData } from './read-worker.js';
+import { HEAD_ROOM, PageArena, TAIL_ROOM } from './page-arena.js';
+import type { PlacedJsonPage, ReadReply, ReadRequest, ReadWorkerData } from './read-worker.js';
 import { READ_CACHE_KIB, SqliteStoreError } from './sqlite-store.js';
 import { fromThreadError } from './thread-error.js';
 
@@ -20,6 +21,8 @@ interface Pending {
 
 interface Thread {
   worker: Worker;
+  /** Where its JSON pages arrive. */
+  arena: PageArena;
   pending: Map<number, Pending>;
   /** It answered a query: it had the database open. */
   answered: boolean;
@@ -65,9 +68,20 @@ export class ReadPool {
   }
 
   async listJson(query: ListQuery): Promise<JsonPage | null> {
-    const page = (await this.request('listJson', query)) as JsonPage | null;
+    let arena: PageArena | null = null;
+    const page = (await this.request('listJson', query, (thread) => (arena = thread.arena))) as JsonPage | PlacedJsonPage | null;
+    if (page === null) return null;
+    if ('placed' in page) {
+      const { slot } = page.placed;
+      let released = false;
+      const release = () => {
+        if (!released) arena!.release(slot);
+        released = true;
+      };
+      return { json: arena!.rows(page.placed), count: page.count, next: page.next, frame: { before: HEAD_ROOM, after: TAIL_ROOM, release } };
+    }
     // The bytes arrive as a plain Uint8Array: a Buffer over the same memory, as the store's own thread gives.
-    return page === null ? null : { ...page, json: Buffer.from(page.json.buffer, page.json.byteOffset, page.json.byteLength) };
+    return { ...page, json: Buffer.from(page.json.buffer, page.json.byteOffset, page.json.byteLength) };
   }
 
   async close(): Promise<void> {
@@ -77,7 +91,8 @@ export class ReadPool {
     await Promise.all(this.slots.map((slot) => slot.thread?.worker.terminate()));
   }
 
-  private request(op: ReadRequest['op'], query: ListQuery): Promise<unknown> {
+  /** `sent` learns the thread the query went to. */
+  private request(op: ReadRequest['op'], query: ListQuery, sent?: (thread: Thread) => void): Promise<unknown> {
     if (this.closed) return Promise.reject(new SqliteStoreError(`${this.path}: store is closed`, this.path));
     const now = Date.now();
     let best: Slot | null = null;
@@ -87,6 +102,7 @@ export class ReadPool {
     }
     if (best === null) return Promise.reject(this.refusal(this.slots[0]!.backoff!));
     const thread = (best.thread ??= this.start(best));
+    sent?.(thread);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
@@ -100,11 +116,12 @@ export class ReadPool {
   }
 
   private start(slot: Slot): Thread {
-    const data: ReadWorkerData = { path: this.path, cacheKiB: Math.max(16 * 1024, Math.floor(READ_CACHE_KIB / this.slots.length)) };
+    const arena = new PageArena();
+    const data: ReadWorkerData = { path: this.path, cacheKiB: Math.max(16 * 1024, Math.floor(READ_CACHE_KIB / this.slots.length)), arena: arena.data };
     const worker = new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data });
     // The API's server keeps the process running, not idle read threads.
     worker.unref();
-    const thread: Thread = { worker, pending: new Map(), answered: false };
+    const thread: Thread = { worker, arena, pending: new Map(), answered: false };
     worker.on('message', (reply: ReadReply) => {
       thread.answered = true;
       slot.backoff = null;

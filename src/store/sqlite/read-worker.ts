@@ -2,7 +2,8 @@
 // time. better-sqlite3 is synchronous, so on the API's own thread every query would hold up every other request
 // (and a slow search or export all of them); here a query blocks only this thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { JsonPage, ListQuery } from '../query.js';
+import type { Cursor, JsonPage, ListQuery } from '../query.js';
+import { PageArena, type ArenaPlace, type PageArenaData } from './page-arena.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { toThreadError, type ThreadError } from './thread-error.js';
 
@@ -10,6 +11,15 @@ export interface ReadWorkerData {
   path: string;
   /** This connection's share of the read page cache (the threads together keep what one connection would). */
   cacheKiB: number;
+  /** Where JSON pages are handed over. */
+  arena: PageArenaData;
+}
+
+/** A JSON page whose rows were written into the arena, not sent with the reply. */
+export interface PlacedJsonPage {
+  placed: ArenaPlace;
+  count: number;
+  next: Cursor | null;
 }
 
 /** Owner → thread. */
@@ -25,7 +35,8 @@ export type ReadReply =
   | { id: number; ok: false; error: ThreadError };
 
 const port = parentPort!;
-const { path, cacheKiB } = workerData as ReadWorkerData;
+const { path, cacheKiB, arena: arenaData } = workerData as ReadWorkerData;
+const arena = new PageArena(arenaData);
 const store = openSqliteStore(path, { readonly: true });
 store.readDb.pragma(`cache_size = -${cacheKiB}`);
 
@@ -35,8 +46,16 @@ port.on('message', (request: ReadRequest) => {
   // Both answer synchronously underneath: one request is finished before the next message is read.
   const answer = request.op === 'listJson' ? store.listJson(request.query) : store.list(request.query);
   answer.then(
-    // A JSON page's bytes are handed over, not copied (the page made them for this answer alone).
-    (value) => port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply, isJsonPage(value) ? [value.json.buffer as ArrayBuffer] : []),
+    (value) => {
+      if (!isJsonPage(value)) return port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply);
+      const placed = arena.put(value.json);
+      if (placed !== null) {
+        const page: PlacedJsonPage = { placed, count: value.count, next: value.next };
+        return port.postMessage({ id: request.id, ok: true, value: page } satisfies ReadReply);
+      }
+      // No slot: the bytes are handed over, not copied (the page made them for this answer alone).
+      port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply, [value.json.buffer as ArrayBuffer]);
+    },
     (err: unknown) => port.postMessage({ id: request.id, ok: false, error: toThreadError(err) } satisfies ReadReply),
   );
 });
