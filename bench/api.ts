@@ -1,25 +1,17 @@
 // Benchmark 4 — API: `saltmine serve` (the real CLI, a child process) on a generated database, loaded by
-// autocannon (in this process, 50 connections) with /api/messages filtered by room, by user, by room and
+// wrk, or autocannon where wrk is not installed (load.ts; 50 connections) with /api/messages filtered by room, by user, by room and
 // one day, by full-text search, and paged with a cursor deep into a busy room. Each scenario rotates over
 // many values (channels, users, days, words, cursors) so no single cached answer is measured, is checked
 // for non-empty answers first, warmed up, then measured.
 import { readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { encodeCursor } from '../src/api/cursor.js';
 import { apiDatabase, type ApiDatabase } from './api-db.js';
 import { startCli } from './child.js';
+import { loadGenerator } from './load.js';
 import type { BenchContext, BenchResult, Cell } from './result.js';
 import { load1, significant } from './stats.js';
-
-const require = createRequire(import.meta.url);
-
-interface Histogram { average: number; p50: number; p99: number; max: number }
-interface AutocannonResult { '2xx': number; requests: Histogram & { total: number }; latency: Histogram; duration: number; errors: number; timeouts: number; non2xx: number }
-interface AutocannonRequest { path: string }
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = require('autocannon') as Autocannon;
 
 const CONNECTIONS = 50;
 
@@ -129,16 +121,6 @@ function removeStaleDatabases(cacheDir: string, current: string): void {
   }
 }
 
-function load(base: string, paths: readonly string[], seconds: number, connections: number): Promise<AutocannonResult> {
-  let next = 0;
-  return autocannon({
-    url: base,
-    connections,
-    duration: seconds,
-    requests: [{ setupRequest: (request: AutocannonRequest) => ({ ...request, path: paths[next++ % paths.length]! }) }],
-  });
-}
-
 export async function apiBenchmark(ctx: BenchContext): Promise<BenchResult> {
   const started = Date.now();
   const loadBefore = load1();
@@ -149,6 +131,8 @@ export async function apiBenchmark(ctx: BenchContext): Promise<BenchResult> {
   const server = startCli(['serve', '--db', api.path, '--port', '0']);
   const rows: Array<Record<string, Cell>> = [];
   const seconds = ctx.quick ? 1 : 10;
+  const load = loadGenerator();
+  const ms = (value: number) => Math.round(value * 10) / 10;
   try {
     const base = (await server.waitFor(/listening on (http:\/\/\S+)/, 30_000))[1]!;
     for (const scenario of list) {
@@ -156,23 +140,23 @@ export async function apiBenchmark(ctx: BenchContext): Promise<BenchResult> {
       const rowsPerPage = await checkPaths(base, scenario);
       const connections = scenario.connections ?? CONNECTIONS;
       ctx.log(`api: ${scenario.name}: warm-up, then ${seconds} s at ${connections} connection(s)`);
-      await load(base, scenario.paths, ctx.quick ? 1 : 3, connections);
+      await load.run(base, scenario.paths, ctx.quick ? 1 : 3, connections);
       await settle(base, ctx.log);
-      const result = await load(base, scenario.paths, seconds, connections);
-      // Requests that fail or time out (autocannon gives up after 10 s) are reported in the row and count
-      // against the targets; with no answer at all there is no latency to report.
-      const answered = result['2xx'] > 0;
+      const result = await load.run(base, scenario.paths, seconds, connections);
+      // Requests that fail or time out (after 10 s) are reported in the row and count against the targets;
+      // with no answer at all there is no latency to report.
+      const answered = result.ok > 0;
       rows.push({
         scenario: scenario.name,
         kind: scenario.kind,
         connections,
         distinctRequests: scenario.paths.length,
         rowsPerPage: significant(rowsPerPage, 3),
-        reqPerSec: Math.round(result['2xx'] / result.duration), // answered with rows, per second
-        p50Ms: answered ? result.latency.p50 : null,
-        p99Ms: answered ? result.latency.p99 : null,
-        maxMs: answered ? result.latency.max : null,
-        failed: result.errors + result.non2xx,
+        reqPerSec: Math.round(result.ok / result.seconds), // answered with rows, per second
+        p50Ms: answered ? ms(result.p50) : null,
+        p99Ms: answered ? ms(result.p99) : null,
+        maxMs: answered ? ms(result.max) : null,
+        failed: result.failed,
       });
     }
   } finally {
@@ -184,7 +168,7 @@ export async function apiBenchmark(ctx: BenchContext): Promise<BenchResult> {
   // No answer at all (every request timed out) counts as an infinite latency.
   const value = (r: Record<string, Cell>, key: string) => (r[key] === null ? Infinity : (r[key] as number));
   const worst = (list: typeof rows, key: string, pick: (a: number, b: number) => number) => list.reduce((acc, r) => pick(acc, value(r, key)), list.length ? value(list[0]!, key) : NaN);
-  const ms = (v: number) => (v === Infinity ? 'no answer within 10 s' : `${v} ms`);
+  const latency = (v: number) => (v === Infinity ? 'no answer within 10 s' : `${v} ms`);
   const indexedP99 = worst(indexed, 'p99Ms', Math.max);
   const indexedRps = worst(indexed, 'reqPerSec', Math.min);
   const searchP99 = worst(search, 'p99Ms', Math.max);
@@ -201,7 +185,7 @@ export async function apiBenchmark(ctx: BenchContext): Promise<BenchResult> {
       database: `${api.messages.toLocaleString('en-US')} messages, ${api.channels} channels, ${api.users.toLocaleString('en-US')} users, 30 days`,
       generationSeconds: api.generationSeconds,
       generatedThisRun: !api.reused,
-      load: `autocannon in the benchmark process, ${CONNECTIONS} connections unless said, ${seconds} s per scenario after a warm-up, default page (100 rows, newest first), requests that take over 10 s count as failed`,
+      load: `${load.name}, ${CONNECTIONS} connections unless said, ${seconds} s per scenario after a warm-up, default page (100 rows, newest first), requests that take over 10 s count as failed`,
       serverPeakRssMb: serverRss,
       ...setup,
     },
@@ -221,9 +205,9 @@ export async function apiBenchmark(ctx: BenchContext): Promise<BenchResult> {
       rows,
     }],
     targets: [
-      { what: 'indexed filters: p99 latency (worst filter)', target: '≤ 50 ms', measured: `${ms(indexedP99)}${failures(indexed)}`, met: indexedP99 <= 50 && failed(indexed) === 0 },
+      { what: 'indexed filters: p99 latency (worst filter)', target: '≤ 50 ms', measured: `${latency(indexedP99)}${failures(indexed)}`, met: indexedP99 <= 50 && failed(indexed) === 0 },
       { what: 'indexed filters: throughput (worst filter)', target: '≥ 2,000 req/s', measured: `${indexedRps.toLocaleString('en-US')} req/s${failures(indexed)}`, met: indexedRps >= 2000 && failed(indexed) === 0 },
-      { what: 'full-text search: p99 latency', target: '≤ 200 ms', measured: `${ms(searchP99)} at ${CONNECTIONS} connections${failures(search)}`, met: searchP99 <= 200 && failed(search) === 0 },
+      { what: 'full-text search: p99 latency', target: '≤ 200 ms', measured: `${latency(searchP99)} at ${CONNECTIONS} connections${failures(search)}`, met: searchP99 <= 200 && failed(search) === 0 },
     ],
     notes: [
       'The load generator runs on the same 2 cores as the server, so req/s is what the pair manages together; the server alone would do somewhat more.',
