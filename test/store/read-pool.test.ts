@@ -2,7 +2,7 @@
 // thread, a JSON page is lent a slot of shared memory until released, a refused query comes back as the QueryError the API answers 400 with (and the stack it had in the
 // read thread), a read thread that dies fails
 // only the query it had in hand and is replaced, threads that cannot open the database are not started again
-// for every query, and a closed pool refuses.
+// for every query, and a closed pool answers what it had in hand and refuses the rest.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -183,6 +183,14 @@ describe('ReadPool', () => {
     assert.equal((await other.list(QUERIES[0]!)).rows.length, 50);
     await other.close();
     await assert.rejects(other.list(QUERIES[0]!), SqliteStoreError);
+  });
+
+  it('answers the queries it had in hand when closed', async () => {
+    const other = new ReadPool(path, 2);
+    const inHand = Array.from({ length: 20 }, () => other.list(QUERIES[0]!));
+    await other.close();
+    for (const page of await Promise.all(inHand)) assert.equal(page.rows.length, 50);
+    assert.ok(threadsOf(other).every((thread) => thread === null), 'its threads stopped');
   });
 
   it('closes the pool a store had when it is given another', async () => {

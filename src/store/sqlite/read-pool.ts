@@ -40,6 +40,8 @@ interface Slot {
   backoff: Backoff | null;
 }
 
+/** close() waits this long at most for the queries in hand. */
+const CLOSE_WAIT_MS = 5_000;
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;
 
@@ -52,6 +54,8 @@ export class ReadPool {
   private readonly slots: Slot[];
   private nextId = 1;
   private closed = false;
+  /** Queries asked and not yet answered (close lets them finish). */
+  private readonly inHand = new Set<Promise<unknown>>();
 
   constructor(readonly path: string, size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`read threads: a whole number ≥ 1, not ${size}`);
@@ -84,10 +88,17 @@ export class ReadPool {
     return { ...page, json: Buffer.from(page.json.buffer, page.json.byteOffset, page.json.byteLength) };
   }
 
+  /**
+   * Refuses new queries, lets those in hand finish (a read takes milliseconds; their requests are still
+   * answered, not failed with a stopped thread, e.g. when the server shuts down under load), then stops the threads.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Nothing to finish: a read has no effect, and the queries in hand belong to requests being torn down.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([Promise.allSettled(this.inHand), late]);
+    clearTimeout(timer);
     await Promise.all(this.slots.map((slot) => slot.thread?.worker.terminate()));
   }
 
@@ -104,10 +115,14 @@ export class ReadPool {
     const thread = (best.thread ??= this.start(best));
     sent?.(thread);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const answer = new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
       thread.worker.postMessage({ id, op, query } satisfies ReadRequest);
     });
+    this.inHand.add(answer);
+    const settled = () => this.inHand.delete(answer);
+    answer.then(settled, settled);
+    return answer;
   }
 
   /** A query refused while every slot waits out its backoff: what stopped the last thread, fresh for this query. */
