@@ -59,6 +59,29 @@ describe('API on read threads', () => {
     await until(() => slotsTaken(pool) === 0, 'every slot given back');
   });
 
+  it('gives the slot back when the client left while its query ran', async () => {
+    // The query ends after the client has gone: the response's 'close' came before the page.
+    const listJson = pool.listJson.bind(pool);
+    pool.listJson = async (query) => {
+      const page = await listJson(query);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return page;
+    };
+    try {
+      const url = new URL(served.api.url);
+      await Promise.all(Array.from({ length: 10 }, () => new Promise<void>((resolve) => {
+        const req = request({ host: url.hostname, port: url.port, path: '/api/messages?limit=5' });
+        req.on('error', () => resolve());
+        req.end();
+        setTimeout(() => req.destroy(), 30);
+      })));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      pool.listJson = listJson;
+    }
+    await until(() => slotsTaken(pool) === 0, 'every slot given back after the clients left mid-query');
+  });
+
   it('gives the slot back when the client goes away before reading the response', async () => {
     const url = new URL(served.api.url);
     await Promise.all(Array.from({ length: 10 }, () => new Promise<void>((resolve) => {

@@ -59,8 +59,12 @@ export async function sendList(store: Store, route: ListRoute, query: ListQuery,
     const encoded = (await store.listJson?.(query)) ?? null;
     let body: Buffer;
     if (encoded !== null) {
-      // A lent buffer is given back when the response is over, sent or cut off ('close' comes either way).
-      if (encoded.frame !== undefined) reply.raw.once('close', encoded.frame.release);
+      // A lent buffer is given back when the response is over, sent or cut off ('close' comes either way),
+      // or now if the client left while the query ran ('close' came already).
+      if (encoded.frame !== undefined) {
+        if (reply.raw.closed) encoded.frame.release();
+        else reply.raw.once('close', encoded.frame.release);
+      }
       body = jsonPageOfEncoded(route.key, encoded.json, encoded.count, cursor(encoded.next), encoded.frame);
     } else {
       const page = await store.list(query);

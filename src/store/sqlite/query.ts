@@ -324,6 +324,8 @@ interface JsonPageRow {
   exact: number;
   times: string;
   ties: string;
+  /** Each row's JSON in bytes. */
+  sizes: string;
 }
 
 /**
@@ -334,26 +336,40 @@ interface JsonPageRow {
  * co-routine, row by row.
  */
 function pageSql(rowsSql: string): string {
-  // A key is only read from rows SQL wrote (a row it could not write may hold a BLOB, which JSON cannot).
-  const key = (column: string) => `json_group_array(CASE WHEN _j IS NOT NULL THEN ${column} END)`;
-  return `SELECT CAST(group_concat(_j, ',') AS BLOB) AS json, count(*) AS rows, count(_j) AS exact, ${key('_k')} AS times, ${key('_t')} AS ties FROM (${rowsSql})`;
+  // Read only from rows SQL wrote (a row it could not write may hold a BLOB, which JSON cannot).
+  const each = (value: string) => `json_group_array(CASE WHEN _j IS NOT NULL THEN ${value} END)`;
+  return `SELECT CAST(group_concat(_j, ',') AS BLOB) AS json, count(*) AS rows, count(_j) AS exact, ${each('_k')} AS times, ${each('_t')} AS ties, ${each('octet_length(_j)')} AS sizes FROM (${rowsSql})`;
 }
-
-/** Where the last row of a page's JSON starts: `,{"` never occurs inside a row, whose strings escape every quote. */
-const ROW_START = Buffer.from(',{"');
 
 function jsonPageOf(row: JsonPageRow, limit: number): JsonPage | null {
   if (row.exact < row.rows) return null;
   if (row.json === null) return { json: Buffer.alloc(0), count: 0, next: null };
+  // A page statement reads limit + 1 rows: the last, if there, only says that more follow. It is cut off by
+  // the sizes of the rows before it (plus their commas), never by looking for where it starts: `,{"` ends
+  // any string value that ends in `,{`.
+  const more = row.rows > limit;
+  let json = row.json;
+  if (more) {
+    const sizes = JSON.parse(row.sizes) as number[];
+    let end = limit - 1;
+    for (let i = 0; i < limit; i++) end += sizes[i]!;
+    // The BLOB is an ArrayBuffer of its own (better-sqlite3 copies each), so the view can be handed over whole.
+    json = json.subarray(0, end);
+  }
   // Text another program stored as invalid UTF-8 is decoded as the ordinary path decodes its values, into the
   // same replacement characters (a row's text used to cross as a string and was decoded on the way).
-  const json = isUtf8(row.json) ? row.json : Buffer.from(row.json.toString('utf8'));
-  // A page statement reads limit + 1 rows: the last, if there, only says that more follow.
-  if (row.rows <= limit) return { json, count: row.rows, next: null };
+  if (!isUtf8(json)) json = ownBuffer(json.toString('utf8'));
+  if (!more) return { json, count: row.rows, next: null };
   const times = JSON.parse(row.times) as number[];
   const ties = JSON.parse(row.ties) as (number | string)[];
-  // The BLOB is an ArrayBuffer of its own (better-sqlite3 copies each), so the view can be handed over whole.
-  return { json: json.subarray(0, json.lastIndexOf(ROW_START)), count: limit, next: [times[limit - 1]!, ties[limit - 1]!] };
+  return { json, count: limit, next: [times[limit - 1]!, ties[limit - 1]!] };
+}
+
+/** Text as UTF-8 in an ArrayBuffer of its own (Buffer.from may share Node's pool), which a read thread can hand over. */
+function ownBuffer(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
 }
 
 /** A JSON page's bytes, row by row, when it merges several statements (utf8-scratch.ts). */

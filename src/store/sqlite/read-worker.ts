@@ -53,8 +53,11 @@ port.on('message', (request: ReadRequest) => {
         const page: PlacedJsonPage = { placed, count: value.count, next: value.next };
         return port.postMessage({ id: request.id, ok: true, value: page } satisfies ReadReply);
       }
-      // No slot: the bytes are handed over, not copied (the page made them for this answer alone).
-      port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply, [value.json.buffer as ArrayBuffer]);
+      // No slot: the bytes are handed over, not copied, when they fill their buffer (the page made it for this
+      // answer alone); a part of a buffer, which might be shared (Node's pool), is copied instead.
+      const { json } = value;
+      const whole = json.byteOffset === 0 && json.byteLength === json.buffer.byteLength;
+      port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply, whole ? [json.buffer as ArrayBuffer] : []);
     },
     (err: unknown) => port.postMessage({ id: request.id, ok: false, error: toThreadError(err) } satisfies ReadReply),
   );

@@ -26,7 +26,8 @@ type Cell = { sql: string } | string | number | bigint | null | Buffer;
 const oddText = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
-  fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', '\u2028', '\u2029', '\ufeff', 'é', '😀', '\ud800', '\udfff', 'a') }),
+  // `,{` and `{"` too: the JSON of a string ending in them reads like the start of a row.
+  fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', '\u2028', '\u2029', '\ufeff', 'é', '😀', '\ud800', '\udfff', 'a', ',', '{', ':') }),
 );
 const notUtf8: fc.Arbitrary<Cell> = fc.constantFrom('ff', 'c3', 'eda080', 'f09f98', '61ff62', 'c0af').map((hex) => ({ sql: `CAST(x'${hex}' AS TEXT)` }));
 const anyCell: fc.Arbitrary<Cell> = fc.oneof(
@@ -138,6 +139,17 @@ describe('listJson (SQLite writes the rows as JSON)', () => {
       const fast = jsonPageOfEncoded('messages', encoded!.json, encoded!.count, encoded!.next === null ? null : JSON.stringify(encoded!.next));
       assert.ok(fast.equals(Buffer.from(await ordinaryPage(QUERY), 'latin1')));
     }), { numRuns: 300 });
+  });
+
+  it('ends a page before the row past it whatever that row holds (text ending in `,{`)', async () => {
+    const plain = { tmi_sent_ts: null, action: 0, bits: null, first_msg: 0, message_id: '', color: '', emotes: '', reply_msg_body: null, thread_user_login: null, received_ms: 0 };
+    // Newest first: the oldest message is the one past the page's end.
+    const texts = ['look,{', 'f(a,{"b":1', 'hello', 'bye', 'end'];
+    fill({ roomName: '#r', messages: texts.map((text, i) => ({ timestamp: 1_700_000_000_000 + i, cells: { ...plain, msg_content: text }, login: 'l', displayName: 'L' })) });
+    const encoded = (await temp.store.listJson(QUERY))!;
+    const fast = jsonPageOfEncoded('messages', encoded.json, encoded.count, encoded.next === null ? null : JSON.stringify(encoded.next)).toString('latin1');
+    assert.equal(fast, await ordinaryPage(QUERY));
+    assert.equal((JSON.parse(fast) as { messages: unknown[] }).messages.length, 4);
   });
 
   it('leaves listings with a json field, raw lines and the raw archive to the ordinary path', async () => {
