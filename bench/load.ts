@@ -8,15 +8,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** What a load run measured. Latencies in ms. */
+/** What a load run measured. Latencies in ms, of the answers in time. */
 export interface LoadResult {
-  /** Requests answered with a 2xx. */
+  /** Requests answered in time and without an error status. */
   ok: number;
   seconds: number;
   p50: number;
   p99: number;
   max: number;
-  /** Connection errors, timeouts (over 10 s) and non-2xx answers. */
+  /** Connection errors, answers with an error status (wrk: ≥ 400; autocannon: any but 2xx), and timeouts. */
   failed: number;
 }
 
@@ -39,7 +39,10 @@ export function loadGenerator(): LoadGenerator {
   return { name: 'autocannon in the benchmark process (wrk is not installed)', run: autocannonLoad };
 }
 
-/** wrk's script: the paths in turn, and the figures as one JSON line when the run ends. */
+/**
+ * wrk's script: the paths in turn, and the figures as one JSON line when the run ends. wrk counts an answer
+ * after the timeout in `requests` as well as in `errors.timeout` (and records no latency for it).
+ */
 function wrkScript(paths: readonly string[]): string {
   for (const path of paths) {
     if (!/^[\x21-\x7e]+$/.test(path) || /["\\]/.test(path)) throw new Error(`load: a path wrk's script cannot quote: ${path}`);
@@ -52,9 +55,9 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('RESULT {"requests":%d,"seconds":%.6f,"p50":%.3f,"p99":%.3f,"max":%.3f,"status":%d,"other":%d}\\n',
+  io.write(string.format('RESULT {"requests":%d,"seconds":%.6f,"p50":%.3f,"p99":%.3f,"max":%.3f,"status":%d,"timeout":%d,"other":%d}\\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    e.status, e.connect + e.read + e.write + e.timeout))
+    e.status, e.timeout, e.connect + e.read + e.write))
 end
 `;
 }
@@ -71,8 +74,8 @@ async function wrk(base: string, paths: readonly string[], seconds: number, conn
     const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
     const line = /^RESULT (.*)$/m.exec(out)?.[1];
     if (code !== 0 || line === undefined) throw new Error(`load: wrk exited with ${code}: ${out.slice(-500)}`);
-    const r = JSON.parse(line) as { requests: number; seconds: number; p50: number; p99: number; max: number; status: number; other: number };
-    return { ok: r.requests - r.status, seconds: r.seconds, p50: r.p50, p99: r.p99, max: r.max, failed: r.status + r.other };
+    const r = JSON.parse(line) as { requests: number; seconds: number; p50: number; p99: number; max: number; status: number; timeout: number; other: number };
+    return { ok: Math.max(0, r.requests - r.status - r.timeout), seconds: r.seconds, p50: r.p50, p99: r.p99, max: r.max, failed: r.status + r.timeout + r.other };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
