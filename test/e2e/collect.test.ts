@@ -70,6 +70,39 @@ describe('saltmine collect (a real process) against the simulator', () => {
     assert.equal(parsed.channels.length, 3);
   });
 
+  it('run records and serves what it records over the API at once, and stops on SIGTERM', async () => {
+    const dir = tempDir('run');
+    const sim = new TwitchSimulator({ rate: 500 });
+    await sim.listen();
+    const proc = spawnCli(['run', '--server', sim.url, '--channels', 'alpha,bravo', '--db', join(dir, 'chat.db'), '--port', '0'], { cwd: dir });
+    try {
+      const base = (await stdoutLine(proc, /listening on (http:\/\/\S+)/))[1]!;
+      // Pages of the room while the collector writes to it: valid JSON, newest first, each with a cursor to the next.
+      let pages = 0;
+      for (let tries = 0; pages < 20 && tries < 300; tries++) {
+        const response = await fetch(`${base}/api/messages?room-name=alpha&limit=50`);
+        assert.equal(response.status, 200);
+        const body = (await response.json()) as { messages: { room_name: string; timestamp: string }[]; count: number; next: string | null };
+        assert.equal(body.count, body.messages.length);
+        if (body.count < 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        assert.ok(body.messages.every((m) => m.room_name === '#alpha'));
+        const times = body.messages.map((m) => m.timestamp);
+        assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+        assert.equal(typeof body.next, 'string');
+        pages++;
+      }
+      assert.equal(pages, 20, 'full pages while recording');
+      proc.child.kill('SIGTERM');
+      assert.equal(await exitWithin(proc, 15_000), 0, proc.stderr());
+    } finally {
+      proc.child.kill('SIGKILL');
+      await sim.close();
+    }
+  });
+
   it('stops on a wrong token with one clear error, exit code 3, and a single login attempt', async () => {
     const dir = tempDir('badtoken');
     const tokenFile = join(dir, 'token.json');
