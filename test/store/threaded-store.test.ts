@@ -1,7 +1,7 @@
 // ThreadedSqliteStore on real files: the write thread stores exactly what the in-thread SqliteStore stores,
 // reads come from this thread's read-only connection, errors come back with their name, message and the stack
 // they had in the write thread, and a write thread that dies is started again without losing the batch (the
-// BatchWriter keeps it queued).
+// BatchWriter keeps it queued) or a gap or channel state it had in hand.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,6 +118,34 @@ describe('ThreadedSqliteStore', () => {
       assert.equal(raw.n, events.length, 'every line archived exactly once');
       assert.equal(writer.totals.lines, events.length);
       assert.equal(writer.totals.failedWrites, 1, 'the batch in hand was rejected once, then written by the new thread');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('writes a gap and a channel state asked of a write thread as it died, on a new thread, once each', async () => {
+    const path = join(dir, 'gap-restart.db');
+    const store = await ThreadedSqliteStore.open(path);
+    const thread = (store as unknown as { worker: Worker }).worker;
+    const gap = { startMs: 1_000, endMs: 2_000, channels: ['#alpha', '#bravo'], reason: 'connection lost' };
+    // Asked of the thread as it is being stopped, so it can never answer them.
+    const stopped = thread.terminate();
+    const recorded = store.recordGap(gap);
+    const state = store.setChannelState({ channel: '#alpha', state: 'joined', detail: null, updatedMs: 3_000 });
+    await stopped;
+    await recorded;
+    await state;
+    // Asked twice, as after a thread that committed it and stopped before answering: stored once.
+    await store.recordGap(gap);
+    await store.recordGap({ ...gap, endMs: null });
+    await store.close();
+    const db = new BetterSqlite3(path, { readonly: true });
+    try {
+      assert.deepEqual(db.prepare('SELECT start_ms, end_ms, channels, reason FROM gap ORDER BY id').all(), [
+        { start_ms: 1_000, end_ms: 2_000, channels: '["#alpha","#bravo"]', reason: 'connection lost' },
+        { start_ms: 1_000, end_ms: null, channels: '["#alpha","#bravo"]', reason: 'connection lost' },
+      ]);
+      assert.deepEqual(db.prepare('SELECT channel, state, updated_ms FROM channel_state').all(), [{ channel: '#alpha', state: 'joined', updated_ms: 3_000 }]);
     } finally {
       db.close();
     }

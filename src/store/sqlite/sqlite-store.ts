@@ -188,10 +188,13 @@ export class SqliteStore implements Store {
     return this.rawReader;
   }
 
+  /** Stores a gap; the same gap again (asked twice, after a write thread stopped unanswered) is stored once. */
   recordGap(gap: Gap): Promise<void> {
     return this.runExclusive(async () => {
-      this.db.prepare('INSERT INTO gap (start_ms, end_ms, channels, reason) VALUES (?, ?, ?, ?)')
-        .run(gap.startMs, gap.endMs, JSON.stringify(gap.channels), gap.reason);
+      const channels = JSON.stringify(gap.channels);
+      this.db.prepare(`INSERT INTO gap (start_ms, end_ms, channels, reason) SELECT @startMs, @endMs, @channels, @reason
+        WHERE NOT EXISTS (SELECT 1 FROM gap WHERE start_ms = @startMs AND end_ms IS @endMs AND channels = @channels AND reason IS @reason)`)
+        .run({ startMs: gap.startMs, endMs: gap.endMs, channels, reason: gap.reason });
     });
   }
 

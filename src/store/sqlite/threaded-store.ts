@@ -3,7 +3,9 @@
 // batch, so the two halves of the hot path overlap instead of taking turns. Reads (the API, status, the demo's
 // sample) use a read-only connection on this thread, which in WAL mode never waits for the writer.
 // A write thread that dies (a native crash, out of memory) is started again on the next request; the batch
-// it had in hand is rejected, stays queued in the BatchWriter and is written again.
+// it had in hand is rejected, stays queued in the BatchWriter and is written again. A gap or channel state it
+// had in hand (nothing queues those) is asked of the new thread once more here: both are written so that
+// writing one twice stores it once.
 import { Worker } from 'node:worker_threads';
 import type { JsonPage, ListQuery, Page } from '../query.js';
 import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
@@ -18,6 +20,9 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
+
+/** A request the write thread did not answer because it stopped: whether it was written is not known. */
+class WriteThreadStopped extends SqliteStoreError {}
 
 /** The write thread's heap: a batch in hand and the parse of it, not the reader's caches. */
 const WRITE_THREAD_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
@@ -60,11 +65,11 @@ export class ThreadedSqliteStore implements Store {
   }
 
   async recordGap(gap: Gap): Promise<void> {
-    await this.request({ op: 'gap', gap });
+    await this.requestAgainIfStopped({ op: 'gap', gap });
   }
 
   async setChannelState(state: ChannelState): Promise<void> {
-    await this.request({ op: 'channel', state });
+    await this.requestAgainIfStopped({ op: 'channel', state });
   }
 
   /** Whether a file with this content hash was imported completely before. */
@@ -124,6 +129,16 @@ export class ThreadedSqliteStore implements Store {
     });
   }
 
+  /** A request whose thread stopped before answering is asked once more, of a new thread (for idempotent ops). */
+  private async requestAgainIfStopped(request: Request): Promise<unknown> {
+    try {
+      return await this.request(request);
+    } catch (err) {
+      if (!(err instanceof WriteThreadStopped) || this.closed) throw err;
+      return this.request(request);
+    }
+  }
+
   private async restart(): Promise<Worker> {
     try {
       const worker = await startWorker(this.path, this.options);
@@ -151,7 +166,9 @@ export class ThreadedSqliteStore implements Store {
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
-      const error = failure ?? new SqliteStoreError(`${this.path}: the write thread stopped (exit code ${code})`, this.path);
+      const error = failure === null
+        ? new WriteThreadStopped(`${this.path}: the write thread stopped (exit code ${code})`, this.path)
+        : new WriteThreadStopped(`${this.path}: the write thread failed: ${failure.message}`, this.path, { cause: failure });
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     });
