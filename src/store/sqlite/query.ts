@@ -353,26 +353,18 @@ function jsonPageOf(row: JsonPageRow, limit: number): JsonPage | null {
     const sizes = JSON.parse(row.sizes) as number[];
     let end = limit - 1;
     for (let i = 0; i < limit; i++) end += sizes[i]!;
-    // The BLOB is an ArrayBuffer of its own (better-sqlite3 copies each), so the view can be handed over whole.
     json = json.subarray(0, end);
   }
   // Text another program stored as invalid UTF-8 is decoded as the ordinary path decodes its values, into the
   // same replacement characters (a row's text used to cross as a string and was decoded on the way).
-  if (!isUtf8(json)) json = ownBuffer(json.toString('utf8'));
+  if (!isUtf8(json)) json = jsonScratch.reset().put(json.toString('utf8')).copy();
   if (!more) return { json, count: row.rows, next: null };
   const times = JSON.parse(row.times) as number[];
   const ties = JSON.parse(row.ties) as (number | string)[];
   return { json, count: limit, next: [times[limit - 1]!, ties[limit - 1]!] };
 }
 
-/** Text as UTF-8 in an ArrayBuffer of its own (Buffer.from may share Node's pool), which a read thread can hand over. */
-function ownBuffer(text: string): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  bytes.write(text);
-  return bytes;
-}
-
-/** A JSON page's bytes, row by row, when it merges several statements (utf8-scratch.ts). */
+/** A JSON page's bytes when written in JavaScript: merged from several statements, or decoded again (utf8-scratch.ts). */
 const jsonScratch = new Utf8Scratch(1 << 17);
 
 /** The raw archive in arrival order (line ids grow with arrival); the cursor is [line id, line id]. */

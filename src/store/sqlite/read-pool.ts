@@ -10,14 +10,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JsonPage, ListQuery, Page } from '../query.js';
 import { HEAD_ROOM, PageArena, TAIL_ROOM } from './page-arena.js';
-import type { PlacedJsonPage, ReadReply, ReadRequest, ReadWorkerData } from './read-worker.js';
+import type { PlacedJsonPage, ReadRequest, ReadWorkerData } from './read-worker.js';
 import { READ_CACHE_KIB, SqliteStoreError } from './sqlite-store.js';
-import { fromThreadError } from './thread-error.js';
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
+import { settleReplies, type Pending } from './thread-replies.js';
 
 interface Thread {
   worker: Worker;
@@ -137,21 +132,12 @@ export class ReadPool {
     // The API's server keeps the process running, not idle read threads.
     worker.unref();
     const thread: Thread = { worker, arena, pending: new Map(), answered: false };
-    worker.on('message', (reply: ReadReply) => {
+    // Any answer means the thread had the database open.
+    worker.on('message', () => {
       thread.answered = true;
       slot.backoff = null;
-      const pending = thread.pending.get(reply.id);
-      if (pending === undefined) return;
-      thread.pending.delete(reply.id);
-      if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(fromThreadError(reply.error));
     });
-    // 'error' precedes 'exit' when the thread throws (the database could not be opened, say).
-    let failure: Error | null = null;
-    worker.on('error', (err) => {
-      failure = err;
-    });
-    worker.on('exit', (code) => {
+    settleReplies(worker, thread.pending, (code, failure) => {
       if (slot.thread === thread) slot.thread = null;
       const error = failure === null
         ? new SqliteStoreError(`${this.path}: a read thread stopped (exit code ${code})`, this.path)
@@ -160,8 +146,7 @@ export class ReadPool {
         const delayMs = slot.backoff === null ? FIRST_RETRY_MS : Math.min(LAST_RETRY_MS, slot.backoff.delayMs * 2);
         slot.backoff = { error, delayMs, retryAt: Date.now() + delayMs };
       }
-      for (const pending of thread.pending.values()) pending.reject(error);
-      thread.pending.clear();
+      return error;
     });
     return thread;
   }

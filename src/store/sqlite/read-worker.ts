@@ -5,7 +5,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Cursor, JsonPage, ListQuery } from '../query.js';
 import { PageArena, type ArenaPlace, type PageArenaData } from './page-arena.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { toThreadError, type ThreadError } from './thread-error.js';
+import { toThreadError } from './thread-error.js';
+import type { ThreadReply } from './thread-replies.js';
 
 export interface ReadWorkerData {
   path: string;
@@ -29,10 +30,6 @@ export interface ReadRequest {
   query: ListQuery;
 }
 
-/** Thread → owner. */
-export type ReadReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: ThreadError };
 
 const port = parentPort!;
 const { path, cacheKiB, arena: arenaData } = workerData as ReadWorkerData;
@@ -47,18 +44,18 @@ port.on('message', (request: ReadRequest) => {
   const answer = request.op === 'listJson' ? store.listJson(request.query) : store.list(request.query);
   answer.then(
     (value) => {
-      if (!isJsonPage(value)) return port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply);
+      if (!isJsonPage(value)) return port.postMessage({ id: request.id, ok: true, value } satisfies ThreadReply);
       const placed = arena.put(value.json);
       if (placed !== null) {
         const page: PlacedJsonPage = { placed, count: value.count, next: value.next };
-        return port.postMessage({ id: request.id, ok: true, value: page } satisfies ReadReply);
+        return port.postMessage({ id: request.id, ok: true, value: page } satisfies ThreadReply);
       }
       // No slot: the bytes are handed over, not copied, when they fill their buffer (the page made it for this
       // answer alone); a part of a buffer, which might be shared (Node's pool), is copied instead.
       const { json } = value;
       const whole = json.byteOffset === 0 && json.byteLength === json.buffer.byteLength;
-      port.postMessage({ id: request.id, ok: true, value } satisfies ReadReply, whole ? [json.buffer as ArrayBuffer] : []);
+      port.postMessage({ id: request.id, ok: true, value } satisfies ThreadReply, whole ? [json.buffer as ArrayBuffer] : []);
     },
-    (err: unknown) => port.postMessage({ id: request.id, ok: false, error: toThreadError(err) } satisfies ReadReply),
+    (err: unknown) => port.postMessage({ id: request.id, ok: false, error: toThreadError(err) } satisfies ThreadReply),
   );
 });

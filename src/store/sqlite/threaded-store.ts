@@ -12,14 +12,10 @@ import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult }
 import { openSqliteStore, SqliteStoreError, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { ReadPool } from './read-pool.js';
 import { fromThreadError } from './thread-error.js';
+import { settleReplies, type Pending } from './thread-replies.js';
 import type { WriteReply, WriteRequest, WriteWorkerData } from './write-worker.js';
 
 type Request = WriteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
 
 /** A request the write thread did not answer because it stopped: whether it was written is not known. */
 class WriteThreadStopped extends SqliteStoreError {}
@@ -151,26 +147,12 @@ export class ThreadedSqliteStore implements Store {
 
   private adopt(worker: Worker): void {
     this.worker = worker;
-    worker.on('message', (reply: WriteReply) => {
-      if (!('id' in reply)) return;
-      const pending = this.pending.get(reply.id);
-      if (pending === undefined) return;
-      this.pending.delete(reply.id);
-      if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(fromThreadError(reply.error));
-    });
-    // 'error' precedes 'exit' when the thread throws; either way what it had in hand is not written.
-    let failure: Error | null = null;
-    worker.on('error', (err) => {
-      failure = err;
-    });
-    worker.on('exit', (code) => {
+    // A request in hand when the thread stops may or may not have been written: WriteThreadStopped says so.
+    settleReplies(worker, this.pending, (code, failure) => {
       if (this.worker === worker) this.worker = null;
-      const error = failure === null
+      return failure === null
         ? new WriteThreadStopped(`${this.path}: the write thread stopped (exit code ${code})`, this.path)
         : new WriteThreadStopped(`${this.path}: the write thread failed: ${failure.message}`, this.path, { cause: failure });
-      for (const pending of this.pending.values()) pending.reject(error);
-      this.pending.clear();
     });
   }
 }

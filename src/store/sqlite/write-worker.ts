@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ChannelState, Gap } from '../store.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { toThreadError, type ThreadError } from './thread-error.js';
+import type { ThreadReply } from './thread-replies.js';
 
 export interface WriteWorkerData {
   path: string;
@@ -22,8 +23,7 @@ export type WriteRequest =
 
 /** Thread → owner: the answer to request `id`, or 'ready' once the database is open (or could not be). */
 export type WriteReply =
-  | { id: number; ok: true; value?: unknown }
-  | { id: number; ok: false; error: ThreadError }
+  | ThreadReply
   | { ready: true }
   | { ready: false; error: ThreadError };
 
