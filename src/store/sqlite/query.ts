@@ -4,7 +4,7 @@
 // with `IN (...)`, which would make SQLite sort every matching row before applying LIMIT.
 import { isUtf8 } from 'node:buffer';
 import type { Database, Statement } from 'better-sqlite3';
-import { QueryError, RESOURCES, type Cursor, type JsonPage, type ListQuery, type Page, type Row } from '../query.js';
+import { QueryError, RESOURCES, type Cursor, type JsonPage, type ListQuery, type Page, type Resource, type Row } from '../query.js';
 import { rowJsonSql } from './json-select.js';
 import { Utf8Scratch } from '../utf8-scratch.js';
 import { LISTINGS, USERS, USERS_IN_ROOM, type Listing } from './listings.js';
@@ -126,7 +126,7 @@ function searchPlan(db: Database, listing: Listing, user: UserFilter | null): Se
  * The listing's fields as this query selects them: a field read through a join that the query's filter pins
  * (Listing.pinnedJoins) becomes a subquery on the bound id, which SQLite runs once per statement, not per row.
  */
-function selectFor(listing: Listing, hasRoom: boolean, userColumn: string | null): Readonly<Record<string, string>> {
+function selectFor(listing: Listing, { hasRoom, userColumn }: ShapeSpec): Readonly<Record<string, string>> {
   const pinRoom = hasRoom && listing.pinnedJoins?.room === true && listing.roomName === undefined;
   const pinUser = userColumn !== null && listing.pinnedJoins?.user === true && userColumn === listing.userId;
   if (!pinRoom && !pinUser) return listing.select;
@@ -141,13 +141,14 @@ function selectFor(listing: Listing, hasRoom: boolean, userColumn: string | null
 }
 
 /** `json`: the expression selected instead of the fields (the row's JSON, json-select.ts). */
-function buildSql(listing: Listing, select: Readonly<Record<string, string>>, query: ListQuery, hasRoom: boolean, userColumn: string | null, search: SearchPlan | null, json: string | null = null): string {
+function buildSql(listing: Listing, select: Readonly<Record<string, string>>, spec: ShapeSpec, json: string | null = null): string {
+  const { hasRoom, userColumn, search } = spec;
   const fts = listing.fts!;
   // A search is in arrival order: its key is the serial (the full-text rowid), time and tie alike.
   const [time, tie] = search === 'index' ? [`${fts}.rowid`, `${fts}.rowid`] : search === 'user' ? ['t.serial', 't.serial'] : listing.key;
   const fields = json === null ? Object.entries(select).map(([name, expr]) => `${expr} AS "${name}"`) : [`${json} AS _j`];
   fields.push(`${time} AS _k`, `${tie} AS _t`);
-  if (query.withRawLine) fields.push(`${listing.rawId} AS _r`);
+  if (spec.withRawLine) fields.push(`${listing.rawId} AS _r`);
   const where: string[] = [];
   if (search === 'index') where.push(`${fts} MATCH @text`, `t.serial = ${fts}.rowid`);
   // One lookup per row would cost ~40 µs (~5 ms for a prefix); the match set is built once at ~55 ns a match.
@@ -155,11 +156,11 @@ function buildSql(listing: Listing, select: Readonly<Record<string, string>>, qu
   if (hasRoom) where.push(listing.roomName ?? `${listing.roomId} = +@room`);
   if (userColumn !== null) where.push(`${userColumn} = +@user`);
   const [rowTime] = listing.key;
-  if (query.fromMs !== undefined) where.push(`${listing.fromTime ?? rowTime} >= +@fromMs`);
-  if (query.toMs !== undefined) where.push(`${listing.toTime ?? rowTime} < +@toMs`);
-  const desc = query.order === 'desc';
+  if (spec.from) where.push(`${listing.fromTime ?? rowTime} >= +@fromMs`);
+  if (spec.to) where.push(`${listing.toTime ?? rowTime} < +@toMs`);
+  const desc = spec.order === 'desc';
   const cmp = desc ? '<' : '>';
-  if (query.after !== undefined) {
+  if (spec.after) {
     // Written as a range on the time column plus a tie check, so the index range does the work.
     where.push(time === tie ? `${time} ${cmp} +@afterTie` : `${time} ${cmp}= +@afterTime AND (${time} ${cmp} +@afterTime OR ${tie} ${cmp} +@afterTie)`);
   }
@@ -193,7 +194,32 @@ interface Prepared {
   jsonPage(): Statement | null;
 }
 
-/** A list statement and its JSON twins for one shape of query (shapeKey); the twins are made on first use. */
+/**
+ * Everything a list statement's SQL depends on, and nothing else: queries with the same spec run the same
+ * statements with other values. SQL is built from a spec only (selectFor, buildSql), so no value of one
+ * request can end up in the statement another one runs.
+ */
+interface ShapeSpec {
+  resource: Resource;
+  order: ListQuery['order'];
+  hasRoom: boolean;
+  /** The column the user filter compares, or null without one. */
+  userColumn: string | null;
+  search: SearchPlan | null;
+  from: boolean;
+  to: boolean;
+  after: boolean;
+  withRawLine: boolean;
+}
+
+function shapeSpecOf(query: ListQuery, hasRoom: boolean, userColumn: string | null, search: SearchPlan | null): ShapeSpec {
+  return {
+    resource: query.resource, order: query.order, hasRoom, userColumn, search,
+    from: query.fromMs !== undefined, to: query.toMs !== undefined, after: query.after !== undefined, withRawLine: query.withRawLine === true,
+  };
+}
+
+/** A list statement and its JSON twins for one shape of query; the twins are made on first use. */
 interface Shape {
   statement: Statement;
   names: readonly string[];
@@ -202,28 +228,23 @@ interface Shape {
 }
 
 /**
- * Everything a list statement's SQL depends on: queries with the same key run the same statements with other
- * values. Building the SQL text (~4 KB with its JSON) and looking it up on every request cost ~40 µs, ~7% of a
- * 100-row page.
+ * Per connection, per spec (every field of it, in the order shapeSpecOf writes them). Building the SQL text
+ * (~4 KB with its JSON) and looking it up on every request cost ~40 µs, ~7% of a 100-row page.
  */
-function shapeKey(query: ListQuery, hasRoom: boolean, userColumn: string | null, search: SearchPlan | null): string {
-  return `${query.resource} ${hasRoom} ${userColumn} ${search} ${query.fromMs !== undefined} ${query.toMs !== undefined} ${query.after !== undefined} ${query.withRawLine === true} ${query.order}`;
-}
-
 const shapes = new WeakMap<Database, Map<string, Shape>>();
 
-function shapeOf(db: Database, query: ListQuery, listing: Listing, hasRoom: boolean, userColumn: string | null, search: SearchPlan | null): Shape {
+function shapeOf(db: Database, listing: Listing, spec: ShapeSpec): Shape {
   let cache = shapes.get(db);
   if (cache === undefined) shapes.set(db, (cache = new Map()));
-  const key = shapeKey(query, hasRoom, userColumn, search);
+  const key = Object.values(spec).join(' ');
   let shape = cache.get(key);
-  if (shape === undefined) cache.set(key, (shape = newShape(db, query, listing, hasRoom, userColumn, search)));
+  if (shape === undefined) cache.set(key, (shape = newShape(db, listing, spec)));
   return shape;
 }
 
-function newShape(db: Database, query: ListQuery, listing: Listing, hasRoom: boolean, userColumn: string | null, search: SearchPlan | null): Shape {
-  const select = selectFor(listing, hasRoom, userColumn);
-  const statement = db.prepare(buildSql(listing, select, query, hasRoom, userColumn, search)).raw(true);
+function newShape(db: Database, listing: Listing, spec: ShapeSpec): Shape {
+  const select = selectFor(listing, spec);
+  const statement = db.prepare(buildSql(listing, select, spec)).raw(true);
   let json: Statement | null | undefined;
   let page: Statement | null | undefined;
   const shape: Shape = {
@@ -232,8 +253,8 @@ function newShape(db: Database, query: ListQuery, listing: Listing, hasRoom: boo
     json() {
       if (json === undefined) {
         const declared = new Map(statement.columns().map((c) => [c.name, c.type]));
-        const expr = rowJsonSql(RESOURCES[query.resource].fields, select, declared);
-        json = expr === null ? null : db.prepare(buildSql(listing, select, query, hasRoom, userColumn, search, expr)).raw(true);
+        const expr = writesIsoTimes(db) ? rowJsonSql(RESOURCES[spec.resource].fields, select, declared) : null;
+        json = expr === null ? null : db.prepare(buildSql(listing, select, spec, expr)).raw(true);
       }
       return json;
     },
@@ -248,13 +269,25 @@ function newShape(db: Database, query: ListQuery, listing: Listing, hasRoom: boo
   return shape;
 }
 
+const isoTimes = new WeakMap<Database, boolean>();
+
+/**
+ * Whether this SQLite writes times as json-select.ts needs ('subsec', SQLite 3.42+). better-sqlite3 bundles a
+ * newer one; a build against an older system SQLite gets NULL there, so it takes the ordinary path instead.
+ */
+function writesIsoTimes(db: Database): boolean {
+  let ok = isoTimes.get(db);
+  if (ok === undefined) isoTimes.set(db, (ok = db.prepare("SELECT datetime(0.001, 'unixepoch', 'subsec')").pluck().get() === '1970-01-01 00:00:00.001'));
+  return ok;
+}
+
 function prepareList(db: Database, query: ListQuery): Prepared {
   const listing = listingFor(query);
   checkFilters(query, listing);
   const rooms = resolveRoom(db, listing, query.room);
   const user = resolveUser(db, listing, query.user);
   const search = query.text === undefined ? null : searchPlan(db, listing, user);
-  const { statement, names, json, jsonPage } = shapeOf(db, query, listing, rooms !== null, user?.column ?? null, search);
+  const { statement, names, json, jsonPage } = shapeOf(db, listing, shapeSpecOf(query, rooms !== null, user?.column ?? null, search));
   const pairs: Pair[] = [];
   for (const room of rooms ?? [undefined]) {
     for (const value of user?.values ?? [undefined]) {
