@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { Database } from 'better-sqlite3';
 import { jsonPage, jsonPageOfEncoded } from '../../../src/api/json-rows.js';
 import { RESOURCES, type ListQuery } from '../../../src/store/query.js';
+import { listJsonRows } from '../../../src/store/sqlite/query.js';
 import { openTempStore, type TempStore } from '../helpers.js';
 
 let temp: TempStore;
@@ -156,5 +157,19 @@ describe('listJson (SQLite writes the rows as JSON)', () => {
     assert.equal(await temp.store.listJson({ resource: 'usernotice', order: 'desc', limit: 10 }), null);
     assert.equal(await temp.store.listJson({ ...QUERY, withRawLine: true }), null);
     assert.equal(await temp.store.listJson({ resource: 'raw', order: 'desc', limit: 10 }), null);
+  });
+
+  it('leaves pages to the ordinary path on a SQLite without datetime \'subsec\' (older than 3.42), not writing null times', () => {
+    fill({ roomName: '#r', messages: [{ timestamp: 1_700_000_000_123, cells: { tmi_sent_ts: 1_700_000_000_123, received_ms: 1_700_000_000_200, msg_content: 'hi' }, login: 'a', displayName: 'A' }] });
+    assert.notEqual(listJsonRows(db, QUERY), null, 'this SQLite writes the page');
+    // The same connection, answering the probe as SQLite 3.40 does: NULL for an unknown modifier.
+    const old = new Proxy(db, {
+      get(target, name) {
+        if (name === 'prepare') return (sql: string) => target.prepare(sql.includes("'subsec'") ? sql.replace("'subsec'", "'no-such-modifier'") : sql);
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    assert.equal(listJsonRows(old, QUERY), null);
   });
 });
