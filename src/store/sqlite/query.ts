@@ -179,19 +179,12 @@ interface Pair {
   user?: string;
 }
 
+/** A list query ready to run: its shape's statements, and the values each run binds. */
 interface Prepared {
-  statement: Statement;
+  shape: Shape;
   /** The room/user values of each statement run; empty when a filter matches nothing. */
   pairs: Pair[];
-  /** The filters the statement binds (@room, @user). */
-  filters: { room: boolean; user: boolean };
   named: Record<string, unknown>;
-  /** The fields each row array starts with, in order. */
-  names: readonly string[];
-  /** The same statement returning each row's JSON (json-select.ts) then the sort key, or null (a `json` field). */
-  json(): Statement | null;
-  /** The JSON statement as one row for the whole page (pageSql), or null where there is no JSON statement. */
-  jsonPage(): Statement | null;
 }
 
 /**
@@ -221,9 +214,13 @@ function shapeSpecOf(query: ListQuery, hasRoom: boolean, userColumn: string | nu
 
 /** A list statement and its JSON twins for one shape of query; the twins are made on first use. */
 interface Shape {
+  spec: ShapeSpec;
   statement: Statement;
+  /** The fields each row array starts with, in order. */
   names: readonly string[];
+  /** The same statement returning each row's JSON (json-select.ts) then the sort key, or null (a `json` field). */
   json(): Statement | null;
+  /** The JSON statement as one row for the whole page (pageSql), or null where there is no JSON statement. */
   jsonPage(): Statement | null;
 }
 
@@ -248,6 +245,7 @@ function newShape(db: Database, listing: Listing, spec: ShapeSpec): Shape {
   let json: Statement | null | undefined;
   let page: Statement | null | undefined;
   const shape: Shape = {
+    spec,
     statement,
     names: Object.keys(listing.select),
     json() {
@@ -287,7 +285,7 @@ function prepareList(db: Database, query: ListQuery): Prepared {
   const rooms = resolveRoom(db, listing, query.room);
   const user = resolveUser(db, listing, query.user);
   const search = query.text === undefined ? null : searchPlan(db, listing, user);
-  const { statement, names, json, jsonPage } = shapeOf(db, listing, shapeSpecOf(query, rooms !== null, user?.column ?? null, search));
+  const shape = shapeOf(db, listing, shapeSpecOf(query, rooms !== null, user?.column ?? null, search));
   const pairs: Pair[] = [];
   for (const room of rooms ?? [undefined]) {
     for (const value of user?.values ?? [undefined]) {
@@ -302,14 +300,14 @@ function prepareList(db: Database, query: ListQuery): Prepared {
     named['afterTime'] = query.after[0];
     named['afterTie'] = query.after[1];
   }
-  return { statement, pairs, filters: { room: rooms !== null, user: user !== null }, named, names, json, jsonPage };
+  return { shape, pairs, named };
 }
 
 /** EXPLAIN QUERY PLAN of the statement a query runs (its first room/user pair), one detail line per step. */
 export function explainList(db: Database, query: ListQuery): string[] {
-  const { statement, pairs, filters, named } = prepareList(db, query);
+  const { shape: { statement, spec }, pairs, named } = prepareList(db, query);
   // A filter that matches nothing runs no statement; the plan is the same for any value.
-  const pair = pairs[0] ?? { ...(filters.room ? { room: '' } : {}), ...(filters.user ? { user: '' } : {}) };
+  const pair = pairs[0] ?? { ...(spec.hasRoom ? { room: '' } : {}), ...(spec.userColumn !== null ? { user: '' } : {}) };
   const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all({ ...named, ...pair }) as { detail: string }[];
   return plan.map((step) => step.detail);
 }
@@ -352,10 +350,11 @@ function fetchPage(statement: Statement, prepared: Prepared, query: ListQuery, k
 export function listRows(db: Database, raw: RawReader, query: ListQuery): Page {
   if (query.resource === 'raw') return listRaw(raw, query);
   const prepared = prepareList(db, query);
-  const key = keyIndex(prepared.names);
-  const { found, next } = fetchPage(prepared.statement, prepared, query, key);
+  const { names, statement } = prepared.shape;
+  const key = keyIndex(names);
+  const { found, next } = fetchPage(statement, prepared, query, key);
   const lines = query.withRawLine ? raw.lines(found.map((r) => r[key + 2] as number)) : null;
-  return { rows: found.map(rowBuilder(prepared.names, RESOURCES[query.resource].fields, lines)), next };
+  return { rows: found.map(rowBuilder(names, RESOURCES[query.resource].fields, lines)), next };
 }
 
 /**
@@ -367,10 +366,10 @@ export function listJsonRows(db: Database, query: ListQuery): JsonPage | null {
   const prepared = prepareList(db, query);
   if (prepared.pairs.length === 0) return { json: Buffer.alloc(0), count: 0, next: null };
   if (prepared.pairs.length === 1) {
-    const statement = prepared.jsonPage();
+    const statement = prepared.shape.jsonPage();
     return statement === null ? null : jsonPageOf(statement.get({ ...prepared.named, ...prepared.pairs[0] }) as JsonPageRow, query.limit);
   }
-  const statement = prepared.json();
+  const statement = prepared.shape.json();
   if (statement === null) return null;
   const page = fetchPage(statement, prepared, query, 1);
   jsonScratch.reset();
