@@ -23,6 +23,8 @@ export interface WriteResult {
   duplicates: number;
   /** Lines the IRC layer could not frame; archived raw all the same. */
   malformed: number;
+  /** What went wrong after the batch was stored, without undoing it (to be logged). */
+  warnings?: string[];
 }
 
 /** A span during which a channel was not being recorded (disconnect, failed join, ...). */

@@ -147,6 +147,7 @@ export class BatchWriter extends EventEmitter {
       this.failure = null; // the batch that had failed is written now: nothing to report any more
       this.inFlight = 0;
       this.account(result);
+      for (const warning of result.warnings ?? []) this.log?.warn(warning);
       this.emit('written', result);
       if (this.blocked && this.queue.length < this.highWaterMark / 2) {
         this.blocked = false;

@@ -2,10 +2,13 @@
 // IRC lines repeat a lot (tag names, badges, colours, channel names): Brotli compresses them ~6x, which is
 // what keeps a stored message near the size of its raw line (see BENCHMARKS.md). A line's id is
 // blockId * 65536 + its index in the block, so event rows point at their exact line with one integer.
+// Small blocks are later merged into one row (raw-merge.ts) that holds several written blocks and keeps every
+// line's id: the row has the first block's id, and raw_block.blocks says how many blocks (ids id, id + 1, …).
 //
 // Block format, after decompression (raw_block.codec names the compression: 'br' = Brotli, written since
-// schema 4; 'deflate' = zlib, the blocks written before): line 0: receive times as comma-separated ms offsets
-// from raw_block.first_ms; lines 1..n: the IRC lines. Readable without saltmine (README, "What is stored").
+// schema 4; 'deflate' = zlib, the blocks written before): in a merged row (blocks > 1) first a line with the
+// line counts of its blocks, comma-separated; then a line of receive times as comma-separated ms offsets from
+// raw_block.first_ms; then the IRC lines. Readable without saltmine (README, "What is stored").
 import { brotliCompress, brotliDecompressSync, constants, inflateSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Database, Statement } from 'better-sqlite3';
@@ -35,12 +38,17 @@ export interface EncodedBlock {
   firstMs: number;
   lastMs: number;
   count: number;
+  /** Written blocks it holds: 1, or more for a merged row. */
+  blocks: number;
   codec: RawCodec;
   data: Buffer;
 }
 
-/** Compresses lines (no line may contain `\n`: framing guarantees it) on the thread pool. */
-export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLike<number>): Promise<EncodedBlock> {
+/**
+ * Compresses lines (no line may contain `\n`: framing guarantees it) on the thread pool. `blockCounts`, for a
+ * merged row: the line counts of the written blocks it holds, in order (they add up to the lines).
+ */
+export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLike<number>, blockCounts: readonly number[] = [lines.length]): Promise<EncodedBlock> {
   let firstMs = Infinity;
   let lastMs = -Infinity;
   for (let i = 0; i < receivedMs.length; i++) {
@@ -48,7 +56,7 @@ export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLik
     if (ms < firstMs) firstMs = ms;
     if (ms > lastMs) lastMs = ms;
   }
-  let text = '';
+  let text = blockCounts.length > 1 ? blockCounts.join(',') + '\n' : '';
   for (let i = 0; i < receivedMs.length; i++) text += (i === 0 ? '' : ',') + (receivedMs[i]! - firstMs);
   for (const line of lines) text += '\n' + line;
   const input = Buffer.from(text, 'utf8');
@@ -60,7 +68,7 @@ export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLik
     chunkSize: Math.max(64 * 1024, input.length + 1024),
     params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: input.length },
   });
-  return { firstMs, lastMs, count: lines.length, codec: 'br', data };
+  return { firstMs, lastMs, count: lines.length, blocks: blockCounts.length, codec: 'br', data };
 }
 
 function decompress(codec: string, data: Buffer): Buffer {
@@ -69,15 +77,39 @@ function decompress(codec: string, data: Buffer): Buffer {
   throw new Error(`raw_block: unknown codec ${JSON.stringify(codec)}`);
 }
 
-export function decodeBlock(blockId: number, firstMs: number, codec: string, data: Buffer): RawLine[] {
-  const text = decompress(codec, data).toString('utf8');
-  const parts = text.split('\n');
+/** One raw_block row decompressed: its lines in order, and where each written block it holds starts among them. */
+export interface DecodedRow {
+  id: number;
+  /** starts[j]: the index in `lines` of block (id + j)'s first line; the last entry is lines.length. */
+  starts: number[];
+  lines: RawLine[];
+}
+
+/** Decompresses the row of raw_block `id`, which holds `blocks` written blocks (1 unless merged). */
+export function decodeRow(id: number, blocks: number, firstMs: number, codec: string, data: Buffer): DecodedRow {
+  const parts = decompress(codec, data).toString('utf8').split('\n');
+  const counts = blocks > 1 ? parts.shift()!.split(',').map(Number) : [parts.length - 1];
   const offsets = parts[0] === '' ? [] : parts[0]!.split(',');
-  const out: RawLine[] = new Array(parts.length - 1);
-  for (let i = 1; i < parts.length; i++) {
-    out[i - 1] = { id: rawIdOf(blockId, i - 1), receivedMs: firstMs + Number(offsets[i - 1] ?? 0), line: parts[i]! };
+  const starts = [0];
+  for (const n of counts) starts.push(starts[starts.length - 1]! + n);
+  if (counts.length !== blocks || starts[blocks] !== parts.length - 1) {
+    throw new Error(`raw_block ${id}: holds ${parts.length - 1} lines, but its block counts (${counts.length} of ${blocks}) add up to ${starts[counts.length]}`);
   }
-  return out;
+  const lines: RawLine[] = new Array(parts.length - 1);
+  for (let b = 0; b < blocks; b++) {
+    for (let i = starts[b]!; i < starts[b + 1]!; i++) {
+      lines[i] = { id: rawIdOf(id + b, i - starts[b]!), receivedMs: firstMs + Number(offsets[i] ?? 0), line: parts[i + 1]! };
+    }
+  }
+  return { id, starts, lines };
+}
+
+/** The line of `rawId` in a decoded row, if the row holds it. */
+function lineOf(row: DecodedRow, rawId: number): RawLine | undefined {
+  const b = Math.floor(rawId / LINES_PER_BLOCK_MAX) - row.id;
+  if (b < 0 || b >= row.starts.length - 1) return undefined;
+  const i = row.starts[b]! + (rawId % LINES_PER_BLOCK_MAX);
+  return i < row.starts[b + 1]! ? row.lines[i] : undefined;
 }
 
 export interface RawScan {
@@ -89,39 +121,44 @@ export interface RawScan {
   afterId?: number | null;
 }
 
+interface BlockRow { id: number; blocks: number; first_ms: number; codec: string; data: Buffer }
+
 /** Reads lines back: by id (for `format=raw`) or by time range (for `/api/raw` and exports). */
 export class RawReader {
-  private readonly byId: Statement;
-  private readonly cache = new Map<number, RawLine[]>();
+  /** The row holding a block: the block's own, or the merged row with the nearest lower id. */
+  private readonly rowOfBlock: Statement;
+  /** Recently decoded rows, newest last. */
+  private readonly cache: DecodedRow[] = [];
 
   /**
-   * SQL for the codec column, or for what it would say: a schema 3 file opened read-only (never migrated)
-   * holds zlib blocks only.
+   * SQL for the columns a file made before the current schema may lack, opened read-only (never migrated):
+   * schema 3 holds zlib blocks only, schema 5 and earlier no merged rows.
    */
-  private readonly codecColumn: string;
+  private readonly columns: string;
 
   constructor(private readonly db: Database) {
-    const hasCodec = db.prepare("SELECT 1 FROM pragma_table_info('raw_block') WHERE name = 'codec'").get() !== undefined;
-    this.codecColumn = hasCodec ? 'codec' : "'deflate' AS codec";
-    this.byId = db.prepare(`SELECT first_ms, ${this.codecColumn}, data FROM raw_block WHERE id = ?`);
+    const has = (name: string) => db.prepare('SELECT 1 FROM pragma_table_info(\'raw_block\') WHERE name = ?').get(name) !== undefined;
+    this.columns = `id, ${has('blocks') ? 'blocks' : '1 AS blocks'}, first_ms, ${has('codec') ? 'codec' : "'deflate' AS codec"}, data`;
+    this.rowOfBlock = db.prepare(`SELECT ${this.columns} FROM raw_block WHERE id <= ? ORDER BY id DESC LIMIT 1`);
   }
 
-  private block(blockId: number): RawLine[] | null {
-    const cached = this.cache.get(blockId);
+  private row(blockId: number): DecodedRow | null {
+    const cached = this.cache.find((row) => row.id <= blockId && blockId < row.id + row.starts.length - 1);
     if (cached) return cached;
-    const row = this.byId.get(blockId) as { first_ms: number; codec: string; data: Buffer } | undefined;
-    if (!row) return null;
-    const lines = decodeBlock(blockId, row.first_ms, row.codec, row.data);
-    if (this.cache.size >= 16) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(blockId, lines);
-    return lines;
+    const found = this.rowOfBlock.get(blockId) as BlockRow | undefined;
+    if (!found || blockId >= found.id + found.blocks) return null;
+    const row = decodeRow(found.id, found.blocks, found.first_ms, found.codec, found.data);
+    if (this.cache.length >= 16) this.cache.shift();
+    this.cache.push(row);
+    return row;
   }
 
   /** The lines for these ids (missing ids are left out). */
   lines(ids: readonly number[]): Map<number, RawLine> {
     const out = new Map<number, RawLine>();
     for (const id of ids) {
-      const line = this.block(Math.floor(id / LINES_PER_BLOCK_MAX))?.[id % LINES_PER_BLOCK_MAX];
+      const row = this.row(Math.floor(id / LINES_PER_BLOCK_MAX));
+      const line = row === null ? undefined : lineOf(row, id);
       if (line) out.set(id, line);
     }
     return out;
@@ -138,10 +175,16 @@ export class RawReader {
     const params: number[] = [];
     if (start !== null) { where.push('last_ms >= ?'); params.push(start); }
     if (end !== null) { where.push('first_ms <= ?'); params.push(end); }
-    if (afterBlock !== null) { where.push(desc ? 'id <= ?' : 'id >= ?'); params.push(afterBlock); }
-    const sql = `SELECT id, first_ms, ${this.codecColumn}, data FROM raw_block ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${desc ? 'DESC' : 'ASC'}`;
-    for (const row of this.db.prepare(sql).iterate(...params) as IterableIterator<{ id: number; first_ms: number; codec: string; data: Buffer }>) {
-      const lines = decodeBlock(row.id, row.first_ms, row.codec, row.data);
+    if (afterBlock !== null) {
+      // Ascending, from the row holding the cursor's block, which may be a merged row with a lower id.
+      if (desc) where.push('id <= ?');
+      else where.push('id >= coalesce((SELECT id FROM raw_block WHERE id <= ? ORDER BY id DESC LIMIT 1), ?)');
+      params.push(afterBlock);
+      if (!desc) params.push(afterBlock);
+    }
+    const sql = `SELECT ${this.columns} FROM raw_block ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${desc ? 'DESC' : 'ASC'}`;
+    for (const row of this.db.prepare(sql).iterate(...params) as IterableIterator<BlockRow>) {
+      const { lines } = decodeRow(row.id, row.blocks, row.first_ms, row.codec, row.data);
       if (desc) lines.reverse();
       for (const line of lines) {
         if (start !== null && line.receivedMs < start) continue;

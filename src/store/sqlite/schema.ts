@@ -367,8 +367,14 @@ export const sameMessageId = (column: string, other: string): string => `substr(
 /** The writer's de-duplication test: a privmsg with the message id bound to both ? is stored (through the message-key index). */
 export const storedMessageId = 'substr(message_id, -8) = substr(?, -8) AND +message_id = ?';
 
+// Small raw blocks are merged into one row (raw-merge.ts): `blocks` is how many written blocks a row holds (1:
+// as written; a merged row holds blocks id, id + 1, …). The default costs the existing rows nothing.
+const V6 = `
+ALTER TABLE raw_block ADD COLUMN blocks INTEGER NOT NULL DEFAULT 1;
+`;
+
 /** Migration n brings the schema from user_version n to n + 1. Append only; never edit a released one. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6];
 
 /** Tables a status report counts, in display order. */
 export const COUNTED_TABLES = [

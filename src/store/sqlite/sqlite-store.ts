@@ -9,6 +9,7 @@ import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult }
 import type { JsonPage, ListQuery, Page } from '../query.js';
 import { EventRows } from './event-rows.js';
 import { encodeBlock, LINES_PER_BLOCK_MAX, RawReader, rawIdOf, type EncodedBlock } from './raw-archive.js';
+import { RawMerger, type RawRun } from './raw-merge.js';
 import { COUNTED_TABLES, MIGRATIONS } from './schema.js';
 import { listJsonRows, listRows } from './query.js';
 import { Checkpointer } from './checkpointer.js';
@@ -78,6 +79,7 @@ interface Writing {
   rows: EventRows;
   nextBlockId: Statement;
   insertBlock: Statement;
+  merger: RawMerger;
 }
 
 export class SqliteStore implements Store {
@@ -102,8 +104,10 @@ export class SqliteStore implements Store {
     this.writing = {
       rows: new EventRows(db, options.search ?? true),
       // One writer (this connection, inside its write transaction): the next id is stable until COMMIT.
-      nextBlockId: db.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM raw_block').pluck(),
+      // After the last row's blocks: a merged row (raw-merge.ts) holds ids id .. id + blocks - 1.
+      nextBlockId: db.prepare('SELECT coalesce((SELECT id + blocks FROM raw_block ORDER BY id DESC LIMIT 1), 1)').pluck(),
       insertBlock: db.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, malformed, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      merger: new RawMerger(db),
     };
   }
 
@@ -135,10 +139,11 @@ export class SqliteStore implements Store {
     const { db } = this;
     const { rows } = writing;
     const result: WriteResult = { lines: lineCount, rows: { raw: lineCount }, duplicates: 0, malformed: 0 };
+    let firstBlockId: number;
     db.exec('BEGIN IMMEDIATE');
     try {
-      let blockId = writing.nextBlockId.get() as number;
-      for (let b = 0; b < blocks.length; b++, blockId++) {
+      firstBlockId = writing.nextBlockId.get() as number;
+      for (let b = 0, blockId = firstBlockId; b < blocks.length; b++, blockId++) {
         const { lines, receivedMs } = blocks[b]!;
         let malformed = 0;
         // Each line is parsed and typed just before its rows are written, so its objects die young.
@@ -152,11 +157,31 @@ export class SqliteStore implements Store {
         writing.insertBlock.run(blockId, block.firstMs, block.lastMs, block.count, malformed, block.codec, block.data);
       }
       db.exec('COMMIT');
-      return result;
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       rows.forgetCachedReferences();
       throw err;
+    }
+    for (let b = 0; b < blocks.length; b++) {
+      const run = writing.merger.written(firstBlockId + b, blocks[b]!.lines.length);
+      if (run === null) continue;
+      const failure = await this.mergeRaw(writing, run);
+      if (failure !== null) (result.warnings ??= []).push(failure);
+    }
+    return result;
+  }
+
+  /**
+   * Merges a run of small raw blocks (raw-merge.ts) in a transaction of its own, after the write that
+   * completed it: a merge that fails leaves the blocks as written, and never undoes that write. Returns the
+   * failure, said so that it can be logged, or null.
+   */
+  private async mergeRaw(writing: Writing, run: RawRun): Promise<string | null> {
+    try {
+      await writing.merger.merge(run);
+      return null;
+    } catch (err) {
+      return `raw archive: merging blocks ${run.firstId}–${run.firstId + run.blocks - 1} failed, they stay as written: ${(err as Error).message}`;
     }
   }
 
@@ -263,6 +288,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.exclusive; // a write between its rows and its raw block finishes first
+    // The small blocks the recording ended with; a failure leaves them for the next writer to merge.
+    const rest = this.db.open ? this.writing?.merger.takeRest() : null;
+    if (rest) await this.mergeRaw(this.writing!, rest);
     await this.readPool?.close();
     if (this.reader !== null && this.reader !== this.db && this.reader.open) this.reader.close();
     await this.checkpointer?.close();

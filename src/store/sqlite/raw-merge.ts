@@ -1,0 +1,118 @@
+// Small raw blocks merged into large ones. A recording commits a batch every 100 ms, so a quiet one writes
+// blocks of a few lines, and Brotli finds few repeats inside two lines: measured (BENCHMARKS.md, storage), a
+// recording of 2-line batches kept ~170 B a line in its raw archive against ~25–60 in large blocks, which put
+// the database above the raw line per message. Once the small blocks at the end of the archive hold
+// MERGE_LINES lines, when a large block ends their run, or when the store closes, they are compressed again as
+// one row that keeps every line's raw id: the row takes the first block's id and raw_block.blocks says how
+// many written blocks (ids id, id + 1, …) it holds (format: raw-archive.ts). Lines are never moved between
+// rows in any other way, so an event row's raw_id finds its line before and after a merge.
+import type { Database, Statement } from 'better-sqlite3';
+import { decodeRow, encodeBlock } from './raw-archive.js';
+
+/** A written block of fewer lines than this is merged (the writer's default batch is 1,000 lines). */
+export const SMALL_BLOCK_LINES = 1000;
+/** A run of small blocks is merged once it holds this many lines: past a few thousand Brotli gains little. */
+export const MERGE_LINES = 4096;
+
+/** Consecutive small written blocks at the end of the archive, not merged yet. */
+export interface RawRun {
+  firstId: number;
+  blocks: number;
+  lines: number;
+}
+
+export class RawMerger {
+  private run: RawRun | null;
+  private readonly select: Statement;
+  private readonly remove: Statement;
+  private readonly replace: Statement;
+
+  constructor(private readonly db: Database) {
+    this.select = db.prepare('SELECT id, blocks, first_ms, count, malformed, codec, data FROM raw_block WHERE id >= ? AND id < ? ORDER BY id');
+    this.remove = db.prepare('DELETE FROM raw_block WHERE id > ? AND id < ?');
+    this.replace = db.prepare('UPDATE raw_block SET first_ms = ?, last_ms = ?, count = ?, malformed = ?, codec = ?, blocks = ?, data = ? WHERE id = ?');
+    this.run = this.tailRun();
+  }
+
+  /** The run a previous process left at the end of the archive (it stopped before merging it). */
+  private tailRun(): RawRun | null {
+    let firstId = 0;
+    let blocks = 0;
+    let lines = 0;
+    const tail = this.db.prepare('SELECT id, blocks, count FROM raw_block ORDER BY id DESC').iterate() as IterableIterator<{ id: number; blocks: number; count: number }>;
+    for (const block of tail) {
+      const continues = blocks === 0 || block.id === firstId - 1;
+      if (!continues || block.blocks !== 1 || block.count >= SMALL_BLOCK_LINES || lines >= MERGE_LINES) break;
+      firstId = block.id;
+      blocks++;
+      lines += block.count;
+    }
+    return blocks === 0 ? null : { firstId, blocks, lines };
+  }
+
+  /**
+   * Called once a written block is committed. Returns the run to merge now (merge() it), or null: a full
+   * run, or the one a large block ended.
+   */
+  written(blockId: number, lines: number): RawRun | null {
+    const run = this.run;
+    if (lines >= SMALL_BLOCK_LINES) {
+      this.run = null;
+      return run !== null && run.blocks > 1 ? run : null;
+    }
+    if (run !== null && run.firstId + run.blocks === blockId) {
+      run.blocks++;
+      run.lines += lines;
+    } else {
+      this.run = { firstId: blockId, blocks: 1, lines };
+    }
+    if (this.run!.lines < MERGE_LINES) return null;
+    const full = this.run;
+    this.run = null;
+    return full;
+  }
+
+  /** What is left at the end of the archive when the store closes (null: nothing to merge). */
+  takeRest(): RawRun | null {
+    const run = this.run;
+    this.run = null;
+    return run !== null && run.blocks > 1 ? run : null;
+  }
+
+  /**
+   * Merges the run into one row, in a transaction of its own. The rows are checked to be what the run says
+   * (another process may write the same file): anything else leaves them as they are.
+   */
+  async merge(run: RawRun): Promise<void> {
+    const { db } = this;
+    const end = run.firstId + run.blocks;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const rows = this.select.all(run.firstId, end) as { id: number; blocks: number; first_ms: number; count: number; malformed: number; codec: string; data: Buffer }[];
+      if (rows.length !== run.blocks || rows.some((row) => row.blocks !== 1)) {
+        db.exec('ROLLBACK');
+        return;
+      }
+      const lines: string[] = [];
+      const receivedMs: number[] = [];
+      const counts: number[] = [];
+      let malformed = 0;
+      for (const row of rows) {
+        const decoded = decodeRow(row.id, 1, row.first_ms, row.codec, row.data).lines;
+        for (const line of decoded) {
+          lines.push(line.line);
+          receivedMs.push(line.receivedMs);
+        }
+        counts.push(decoded.length);
+        malformed += row.malformed;
+      }
+      const merged = await encodeBlock(lines, receivedMs, counts);
+      this.remove.run(run.firstId, end);
+      this.replace.run(merged.firstMs, merged.lastMs, merged.count, malformed, merged.codec, merged.blocks, merged.data, run.firstId);
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
