@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './child.js';
-import { ChatGenerator, writeLog } from './generate.js';
+import { ChatGenerator, writeLog, type GeneratorOptions } from './generate.js';
 import { corpusLines } from './paths.js';
 import type { BenchContext, BenchResult } from './result.js';
 import { formatBytes, load1, ratio, significant } from './stats.js';
@@ -15,6 +15,9 @@ export interface GeneratedLog {
   bytes: number;
 }
 
+/** The generated log's chat: its channels, users and times (the storage benchmark records more of the same). */
+export const GENERATED_CHAT: GeneratorOptions = { channels: 50, users: 200_000, startMs: Date.UTC(2024, 0, 1), stepMs: 50 };
+
 /** The generated log, made once per run and shared (import and storage both read it). */
 export function generatedLog(ctx: BenchContext): GeneratedLog {
   const cached = ctx.artifacts.get('log') as GeneratedLog | undefined;
@@ -22,7 +25,7 @@ export function generatedLog(ctx: BenchContext): GeneratedLog {
   const lines = ctx.quick ? 50_000 : 1_000_000;
   const path = join(ctx.workDir, `generated-${lines}.log`);
   const t0 = Date.now();
-  const generator = new ChatGenerator(corpusLines(), { channels: 50, users: 200_000, startMs: Date.UTC(2024, 0, 1), stepMs: 50 });
+  const generator = new ChatGenerator(corpusLines(), GENERATED_CHAT);
   const bytes = writeLog(path, generator, lines);
   ctx.log(`generated ${lines.toLocaleString('en-US')} lines (${formatBytes(bytes)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const log = { path, lines, bytes };
