@@ -27,6 +27,15 @@ export interface WriteResult {
   warnings?: string[];
 }
 
+/**
+ * Names one write of one writer, so that the same write asked again (its thread stopped before answering) is
+ * recognised as committed instead of stored twice. `seq` grows with every write of the writer.
+ */
+export interface WriteKey {
+  writer: string;
+  seq: number;
+}
+
 /** A span during which a channel was not being recorded (disconnect, failed join, ...). */
 export interface Gap {
   startMs: number;

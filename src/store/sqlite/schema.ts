@@ -373,8 +373,19 @@ const V6 = `
 ALTER TABLE raw_block ADD COLUMN blocks INTEGER NOT NULL DEFAULT 1;
 `;
 
+// A write thread that stops after its COMMIT but before it answers leaves its batch's fate unknown; the batch is
+// asked again of a new thread under the same key (threaded-store.ts), and this receipt of the last batch each
+// writer committed, in the same transaction, says it is stored already: asked again, it is not written twice.
+const V7 = `
+CREATE TABLE write_receipt (
+  writer TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  result TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
 /** Migration n brings the schema from user_version n to n + 1. Append only; never edit a released one. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7];
 
 /** Tables a status report counts, in display order. */
 export const COUNTED_TABLES = [

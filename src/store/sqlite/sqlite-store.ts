@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { parseLine } from '../../irc/parse.js';
 import { toEvent } from '../../twitch/map.js';
-import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
+import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteKey, WriteResult } from '../store.js';
 import type { JsonPage, ListQuery, Page } from '../query.js';
 import { EventRows } from './event-rows.js';
 import { encodeBlock, LINES_PER_BLOCK_MAX, RawReader, rawIdOf, type EncodedBlock } from './raw-archive.js';
@@ -80,6 +80,10 @@ interface Writing {
   nextBlockId: Statement;
   insertBlock: Statement;
   merger: RawMerger;
+  /** The last write each writer committed (schema.ts, V7), and the writers that wrote through this store. */
+  receipt: Statement;
+  putReceipt: Statement;
+  writers: Set<string>;
 }
 
 export class SqliteStore implements Store {
@@ -108,6 +112,9 @@ export class SqliteStore implements Store {
       nextBlockId: db.prepare('SELECT coalesce((SELECT id + blocks FROM raw_block ORDER BY id DESC LIMIT 1), 1)').pluck(),
       insertBlock: db.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, malformed, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       merger: new RawMerger(db),
+      receipt: db.prepare('SELECT seq, result FROM write_receipt WHERE writer = ?'),
+      putReceipt: db.prepare('INSERT OR REPLACE INTO write_receipt (writer, seq, result) VALUES (?, ?, ?)'),
+      writers: new Set(),
     };
   }
 
@@ -115,8 +122,12 @@ export class SqliteStore implements Store {
     return this.writeLines(batch.map((item) => item.line), batch.map((item) => item.receivedMs));
   }
 
-  /** write() of a batch in columns, as the write thread receives it: the lines and their receive times. */
-  async writeLines(lines: readonly string[], receivedMs: ReceiveTimes): Promise<WriteResult> {
+  /**
+   * write() of a batch in columns, as the write thread receives it: the lines and their receive times. With a
+   * key, a write whose key was committed before (asked again after its thread stopped unanswered) is not
+   * written again: its result then is the one it had.
+   */
+  async writeLines(lines: readonly string[], receivedMs: ReceiveTimes, key?: WriteKey): Promise<WriteResult> {
     const writing = this.writing;
     if (writing === null) throw new SqliteStoreError(`${this.path}: opened read-only`, this.path);
     if (lines.length === 0) return { lines: 0, rows: {}, duplicates: 0, malformed: 0 };
@@ -128,20 +139,30 @@ export class SqliteStore implements Store {
     // The raw blocks are compressed on the thread pool while this thread inserts the rows.
     const encodings = blocks.map((block) => encodeBlock(block.lines, block.receivedMs));
     for (const encoding of encodings) encoding.catch(() => undefined); // awaited below; a failure before then is not an unhandled rejection
-    return this.runExclusive(() => this.writeTransaction(lines.length, blocks, encodings, writing));
+    return this.runExclusive(() => this.writeTransaction(lines.length, blocks, encodings, writing, key));
   }
 
   /**
    * One transaction for the whole batch, all its blocks included: a batch is all there or not at all, so the
    * BatchWriter writing a failed batch again stores no line twice. Each block's rows go first, then the block.
    */
-  private async writeTransaction(lineCount: number, blocks: Block[], encodings: Promise<EncodedBlock>[], writing: Writing): Promise<WriteResult> {
+  private async writeTransaction(lineCount: number, blocks: Block[], encodings: Promise<EncodedBlock>[], writing: Writing, key: WriteKey | undefined): Promise<WriteResult> {
     const { db } = this;
     const { rows } = writing;
     const result: WriteResult = { lines: lineCount, rows: { raw: lineCount }, duplicates: 0, malformed: 0 };
     let firstBlockId: number;
     db.exec('BEGIN IMMEDIATE');
     try {
+      if (key !== undefined) {
+        writing.writers.add(key.writer);
+        const receipt = writing.receipt.get(key.writer) as { seq: number; result: string } | undefined;
+        if (receipt !== undefined && receipt.seq >= key.seq) {
+          db.exec('ROLLBACK');
+          return receipt.seq === key.seq ? JSON.parse(receipt.result) as WriteResult : { ...result, rows: { ...result.rows }, warnings: [
+            `write ${key.seq} was committed before its write thread stopped, and so were later ones: its row counts are not known`,
+          ] };
+        }
+      }
       firstBlockId = writing.nextBlockId.get() as number;
       for (let b = 0, blockId = firstBlockId; b < blocks.length; b++, blockId++) {
         const { lines, receivedMs } = blocks[b]!;
@@ -156,6 +177,7 @@ export class SqliteStore implements Store {
         const block = await encodings[b]!;
         writing.insertBlock.run(blockId, block.firstMs, block.lastMs, block.count, malformed, block.codec, block.data);
       }
+      if (key !== undefined) writing.putReceipt.run(key.writer, key.seq, JSON.stringify(result));
       db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
@@ -291,6 +313,11 @@ export class SqliteStore implements Store {
     // The small blocks the recording ended with; a failure leaves them for the next writer to merge.
     const rest = this.db.open ? this.writing?.merger.takeRest() : null;
     if (rest) await this.mergeRaw(this.writing!, rest);
+    // Nothing is asked again once the store closes: its writers' receipts have served.
+    if (this.db.open && this.writing !== null) {
+      const forget = this.db.prepare('DELETE FROM write_receipt WHERE writer = ?');
+      for (const writer of this.writing.writers) forget.run(writer);
+    }
     await this.readPool?.close();
     if (this.reader !== null && this.reader !== this.db && this.reader.open) this.reader.close();
     await this.checkpointer?.close();

@@ -2,10 +2,12 @@
 // reads, frames and watches the lines while the write thread parses, types, inserts and commits the previous
 // batch, so the two halves of the hot path overlap instead of taking turns. Reads (the API, status, the demo's
 // sample) use a read-only connection on this thread, which in WAL mode never waits for the writer.
-// A write thread that dies (a native crash, out of memory) is started again on the next request; the batch
-// it had in hand is rejected, stays queued in the BatchWriter and is written again. A gap or channel state it
-// had in hand (nothing queues those) is asked of the new thread once more here: both are written so that
-// writing one twice stores it once.
+// A write thread that dies (a native crash, out of memory) is started again on the next request, and what it
+// had in hand is asked of the new thread once more here. It may have committed it before it died: a batch
+// carries a key, and the new thread finds that key's receipt and does not store the batch twice (schema.ts,
+// V7); a gap or a channel state is written so that writing it twice stores it once. A write whose thread died
+// again is rejected, stays queued in the BatchWriter and is written again under a new key.
+import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { JsonPage, ListQuery, Page } from '../query.js';
 import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
@@ -29,6 +31,9 @@ export class ThreadedSqliteStore implements Store {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** This store's writes are keyed writer:seq (WriteKey). */
+  private readonly writer = randomUUID();
+  private writeSeq = 0;
 
   private constructor(readonly path: string, private readonly options: SqliteStoreOptions, private readonly reader: SqliteStore) {}
 
@@ -57,7 +62,8 @@ export class ThreadedSqliteStore implements Store {
       lines[i] = item.line;
       receivedMs[i] = item.receivedMs;
     }
-    return (await this.request({ op: 'write', lines, receivedMs }, [receivedMs.buffer as ArrayBuffer])) as WriteResult;
+    // Not transferred: asked again of a new thread, the request still needs its times.
+    return (await this.requestAgainIfStopped({ op: 'write', lines, receivedMs, key: { writer: this.writer, seq: ++this.writeSeq } })) as WriteResult;
   }
 
   async recordGap(gap: Gap): Promise<void> {
@@ -115,17 +121,17 @@ export class ThreadedSqliteStore implements Store {
     }
   }
 
-  private async request(request: Request, transfer: ArrayBuffer[] = []): Promise<unknown> {
+  private async request(request: Request): Promise<unknown> {
     if (this.closed && request.op !== 'close') throw new SqliteStoreError(`${this.path}: store is closed`, this.path);
     const worker = this.worker ?? (await (this.starting ??= this.restart()));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id }, transfer);
+      worker.postMessage({ ...request, id });
     });
   }
 
-  /** A request whose thread stopped before answering is asked once more, of a new thread (for idempotent ops). */
+  /** A request whose thread stopped before answering is asked once more, of a new thread (for idempotent and keyed ops). */
   private async requestAgainIfStopped(request: Request): Promise<unknown> {
     try {
       return await this.request(request);

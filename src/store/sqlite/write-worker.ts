@@ -3,7 +3,7 @@
 // COMMIT — so the socket thread goes on reading the next batch meanwhile. Batches come as the lines and their
 // receive times: an array of strings is cheap to post (parsed objects cost as much to clone as to make).
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ChannelState, Gap } from '../store.js';
+import type { ChannelState, Gap, WriteKey } from '../store.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { toThreadError, type ThreadError } from './thread-error.js';
 import type { ThreadReply } from './thread-replies.js';
@@ -15,7 +15,7 @@ export interface WriteWorkerData {
 
 /** Owner → thread. */
 export type WriteRequest =
-  | { id: number; op: 'write'; lines: string[]; receivedMs: Float64Array }
+  | { id: number; op: 'write'; lines: string[]; receivedMs: Float64Array; key: WriteKey }
   | { id: number; op: 'gap'; gap: Gap }
   | { id: number; op: 'channel'; state: ChannelState }
   | { id: number; op: 'imported'; sha256: string; path: string; lines: number }
@@ -42,7 +42,7 @@ try {
 async function handle(request: WriteRequest): Promise<unknown> {
   switch (request.op) {
     case 'write':
-      return store.writeLines(request.lines, request.receivedMs);
+      return store.writeLines(request.lines, request.receivedMs, request.key);
     case 'gap':
       return store.recordGap(request.gap);
     case 'channel':
