@@ -3,11 +3,15 @@
 // leaves the blocks as written without undoing the write it followed.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { decodeRow, encodeBlock, RawReader, rawIdOf } from '../../src/store/sqlite/raw-archive.js';
 import { MERGE_LINES, SMALL_BLOCK_LINES } from '../../src/store/sqlite/raw-merge.js';
+import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import type { Row } from '../../src/store/query.js';
-import { archivedLines, count, openTempStore, rowsOf, type TempStore } from './helpers.js';
+import { archivedLines, count, openTempStore, rowsOf, tempDir, type TempStore } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -54,7 +58,7 @@ describe('merging small raw blocks', () => {
       const total = MERGE_LINES + 40;
       assert.deepEqual(await record(t.store, 0, total, 8), []);
       assert.deepEqual(rawRows(t.store), [
-        { id: 1, blocks: MERGE_LINES / 8, count: MERGE_LINES },
+        { id: MERGE_LINES / 8, blocks: MERGE_LINES / 8, count: MERGE_LINES },
         ...Array.from({ length: 5 }, (_, i) => ({ id: MERGE_LINES / 8 + 1 + i, blocks: 1, count: 8 })),
       ]);
       assertRawIdsResolve(t.store, total);
@@ -74,7 +78,7 @@ describe('merging small raw blocks', () => {
       await record(t.store, 15, 15 + SMALL_BLOCK_LINES, SMALL_BLOCK_LINES);
       await record(t.store, 15 + SMALL_BLOCK_LINES, 20 + SMALL_BLOCK_LINES, 5);
       assert.deepEqual(rawRows(t.store), [
-        { id: 1, blocks: 3, count: 15 },
+        { id: 3, blocks: 3, count: 15 },
         { id: 4, blocks: 1, count: SMALL_BLOCK_LINES },
         { id: 5, blocks: 1, count: 5 },
       ]);
@@ -90,16 +94,16 @@ describe('merging small raw blocks', () => {
       await record(t.store, 0, 6, 2);
       await t.store.close();
       t = await reopen(t);
-      assert.deepEqual(rawRows(t.store), [{ id: 1, blocks: 3, count: 6 }]);
-      // Block ids go on after every block the merged row holds.
+      assert.deepEqual(rawRows(t.store), [{ id: 3, blocks: 3, count: 6 }]);
+      // Block ids go on after every block the merged row holds (it has the last one's id).
       await record(t.store, 6, 10, 2);
-      assert.deepEqual(rawRows(t.store).map((r) => r.id), [1, 4, 5]);
+      assert.deepEqual(rawRows(t.store).map((r) => r.id), [3, 4, 5]);
       t.store.db.close(); // a crash: the store is not closed, nothing is merged
       t = await reopen(t);
       await record(t.store, 10, 11, 1);
       await t.store.close();
       t = await reopen(t);
-      assert.deepEqual(rawRows(t.store), [{ id: 1, blocks: 3, count: 6 }, { id: 4, blocks: 3, count: 5 }]);
+      assert.deepEqual(rawRows(t.store), [{ id: 3, blocks: 3, count: 6 }, { id: 6, blocks: 3, count: 5 }]);
       assertRawIdsResolve(t.store, 11);
       assert.deepEqual(archivedLines(t.store), Array.from({ length: 11 }, (_, n) => line(n)));
     } finally {
@@ -160,12 +164,64 @@ describe('merging small raw blocks', () => {
   });
 });
 
+describe('merged rows beside other versions', () => {
+  it('a block an older saltmine writes after a merge (its next id is max(id) + 1) gets an id no merged row holds', async () => {
+    const t = openTempStore('raw-merge-older-writer');
+    try {
+      await record(t.store, 0, 6, 2);
+      await t.store.close();
+      const db = new BetterSqlite3(t.path);
+      const older = await encodeBlock([line(6), line(7)], [T0 + 6 + 7, T0 + 7 + 7]);
+      db.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, malformed, codec, data) SELECT max(id) + 1, ?, ?, 2, 0, ?, ? FROM raw_block')
+        .run(older.firstMs, older.lastMs, older.codec, older.data);
+      db.close();
+      const store = openSqliteStore(t.path, { readonly: true });
+      try {
+        assert.deepEqual(rawRows(store), [{ id: 3, blocks: 3, count: 6 }, { id: 4, blocks: 1, count: 2 }]);
+        const ids = [rawIdOf(1, 0), rawIdOf(2, 1), rawIdOf(3, 1), rawIdOf(4, 0), rawIdOf(4, 1)];
+        assert.deepEqual([...new RawReader(store.readDb).lines(ids.reverse()).values()].map((r) => r.line).reverse(), [line(0), line(3), line(5), line(6), line(7)]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('a reader opened on a schema 5 file before a writer migrated it and merged reads the merged rows right', async () => {
+    const dir = tempDir('raw-merge-stale-reader');
+    const path = join(dir, 'schema5.db');
+    try {
+      const old = new BetterSqlite3(path);
+      for (const migration of MIGRATIONS.slice(0, 5)) old.exec(migration);
+      old.pragma('user_version = 5');
+      old.close();
+      const serve = openSqliteStore(path, { readonly: true });
+      try {
+        const reader = serve.raw; // prepared now, on a raw_block without the blocks column
+        assert.deepEqual(reader.lines([rawIdOf(1, 0)]), new Map());
+        const collect = openSqliteStore(path);
+        await record(collect, 0, 8, 2);
+        await collect.close();
+        assert.deepEqual([...reader.scan()].map((r) => r.line), Array.from({ length: 8 }, (_, n) => line(n)));
+        const found = reader.lines([rawIdOf(4, 1), rawIdOf(2, 0)]);
+        assert.deepEqual([found.get(rawIdOf(4, 1))?.line, found.get(rawIdOf(2, 0))?.line], [line(7), line(2)]);
+      } finally {
+        await serve.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a merged row', () => {
   it('decodes to each block\'s lines under that block\'s ids, and refuses block counts that do not add up', async () => {
     const encoded = await encodeBlock(['a', 'b', 'c', 'd'], [T0, T0 + 1, T0 + 2, T0 + 3], [1, 3]);
     assert.equal(encoded.blocks, 2);
-    assert.deepEqual(decodeRow(9, 2, encoded.firstMs, encoded.codec, encoded.data), {
-      id: 9,
+    assert.equal(encoded.codec, 'br-merged', 'a codec of its own: a reader that knows only br fails instead of misreading it');
+    assert.deepEqual(decodeRow(10, encoded.firstMs, encoded.codec, encoded.data), {
+      firstBlock: 9,
       starts: [0, 1, 4],
       lines: [
         { id: rawIdOf(9, 0), receivedMs: T0, line: 'a' },
@@ -175,6 +231,6 @@ describe('a merged row', () => {
       ],
     });
     const wrong = await encodeBlock(['a', 'b', 'c'], [T0, T0, T0], [1, 3]);
-    assert.throws(() => decodeRow(9, 2, wrong.firstMs, wrong.codec, wrong.data), /raw_block 9: holds 3 lines, but its block counts \(2 of 2\) add up to 4/);
+    assert.throws(() => decodeRow(10, wrong.firstMs, wrong.codec, wrong.data), /raw_block 10: holds 3 lines, but its block counts add up to 4/);
   });
 });

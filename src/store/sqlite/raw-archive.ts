@@ -3,12 +3,15 @@
 // what keeps a stored message near the size of its raw line (see BENCHMARKS.md). A line's id is
 // blockId * 65536 + its index in the block, so event rows point at their exact line with one integer.
 // Small blocks are later merged into one row (raw-merge.ts) that holds several written blocks and keeps every
-// line's id: the row has the first block's id, and raw_block.blocks says how many blocks (ids id, id + 1, …).
+// line's id: the row has its LAST block's id, so that the next block id is max(id) + 1 for any writer, an
+// older saltmine still running included, and raw_block.blocks says how many (ids id - blocks + 1 … id).
 //
-// Block format, after decompression (raw_block.codec names the compression: 'br' = Brotli, written since
-// schema 4; 'deflate' = zlib, the blocks written before): in a merged row (blocks > 1) first a line with the
-// line counts of its blocks, comma-separated; then a line of receive times as comma-separated ms offsets from
-// raw_block.first_ms; then the IRC lines. Readable without saltmine (README, "What is stored").
+// Block format, after decompression (raw_block.codec names the compression and the format: 'br' = Brotli,
+// written since schema 4; 'deflate' = zlib, the blocks written before; 'br-merged' = Brotli, a merged row,
+// since schema 6, a codec of its own so that a reader that does not know merged rows fails instead of
+// misreading them): a merged row first has a line with the line counts of its blocks, comma-separated; then
+// every row has a line of receive times as comma-separated ms offsets from raw_block.first_ms; then the IRC
+// lines. Readable without saltmine (README, "What is stored").
 import { brotliCompress, brotliDecompressSync, constants, inflateSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Database, Statement } from 'better-sqlite3';
@@ -16,7 +19,7 @@ import type { Database, Statement } from 'better-sqlite3';
 const brotliAsync = promisify(brotliCompress);
 
 export const LINES_PER_BLOCK_MAX = 65536;
-export type RawCodec = 'br' | 'deflate';
+export type RawCodec = 'br' | 'br-merged' | 'deflate';
 /**
  * Brotli quality 4, measured on generated chat in 1,000- and 5,000-line blocks: 57–62 B/line against zlib
  * level 6's 68 B/line, and less CPU (5.4 against 6.5 µs/line). Qualities 5+ shrink a few more bytes at up to
@@ -48,7 +51,7 @@ export interface EncodedBlock {
  * Compresses lines (no line may contain `\n`: framing guarantees it) on the thread pool. `blockCounts`, for a
  * merged row: the line counts of the written blocks it holds, in order (they add up to the lines).
  */
-export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLike<number>, blockCounts: readonly number[] = [lines.length]): Promise<EncodedBlock> {
+export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLike<number>, blockCounts?: readonly number[]): Promise<EncodedBlock> {
   let firstMs = Infinity;
   let lastMs = -Infinity;
   for (let i = 0; i < receivedMs.length; i++) {
@@ -56,7 +59,7 @@ export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLik
     if (ms < firstMs) firstMs = ms;
     if (ms > lastMs) lastMs = ms;
   }
-  let text = blockCounts.length > 1 ? blockCounts.join(',') + '\n' : '';
+  let text = blockCounts === undefined ? '' : blockCounts.join(',') + '\n';
   for (let i = 0; i < receivedMs.length; i++) text += (i === 0 ? '' : ',') + (receivedMs[i]! - firstMs);
   for (const line of lines) text += '\n' + line;
   const input = Buffer.from(text, 'utf8');
@@ -68,45 +71,52 @@ export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLik
     chunkSize: Math.max(64 * 1024, input.length + 1024),
     params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: input.length },
   });
-  return { firstMs, lastMs, count: lines.length, blocks: blockCounts.length, codec: 'br', data };
+  return blockCounts === undefined
+    ? { firstMs, lastMs, count: lines.length, blocks: 1, codec: 'br', data }
+    : { firstMs, lastMs, count: lines.length, blocks: blockCounts.length, codec: 'br-merged', data };
 }
 
 function decompress(codec: string, data: Buffer): Buffer {
-  if (codec === 'br') return brotliDecompressSync(data);
+  if (codec === 'br' || codec === 'br-merged') return brotliDecompressSync(data);
   if (codec === 'deflate') return inflateSync(data);
   throw new Error(`raw_block: unknown codec ${JSON.stringify(codec)}`);
 }
 
 /** One raw_block row decompressed: its lines in order, and where each written block it holds starts among them. */
 export interface DecodedRow {
-  id: number;
-  /** starts[j]: the index in `lines` of block (id + j)'s first line; the last entry is lines.length. */
+  /** The id of its first block; its last is the row's id. */
+  firstBlock: number;
+  /** starts[j]: the index in `lines` of block (firstBlock + j)'s first line; the last entry is lines.length. */
   starts: number[];
   lines: RawLine[];
 }
 
-/** Decompresses the row of raw_block `id`, which holds `blocks` written blocks (1 unless merged). */
-export function decodeRow(id: number, blocks: number, firstMs: number, codec: string, data: Buffer): DecodedRow {
+/**
+ * Decompresses the row of raw_block `id`. The blocks it holds come from the data itself (a merged row's first
+ * line), not from raw_block.blocks, so a reader prepared before the column existed reads merged rows right.
+ */
+export function decodeRow(id: number, firstMs: number, codec: string, data: Buffer): DecodedRow {
   const parts = decompress(codec, data).toString('utf8').split('\n');
-  const counts = blocks > 1 ? parts.shift()!.split(',').map(Number) : [parts.length - 1];
+  const counts = codec === 'br-merged' ? parts.shift()!.split(',').map(Number) : [parts.length - 1];
   const offsets = parts[0] === '' ? [] : parts[0]!.split(',');
   const starts = [0];
   for (const n of counts) starts.push(starts[starts.length - 1]! + n);
-  if (counts.length !== blocks || starts[blocks] !== parts.length - 1) {
-    throw new Error(`raw_block ${id}: holds ${parts.length - 1} lines, but its block counts (${counts.length} of ${blocks}) add up to ${starts[counts.length]}`);
+  if (starts[counts.length] !== parts.length - 1) {
+    throw new Error(`raw_block ${id}: holds ${parts.length - 1} lines, but its block counts add up to ${starts[counts.length]}`);
   }
+  const firstBlock = id - counts.length + 1;
   const lines: RawLine[] = new Array(parts.length - 1);
-  for (let b = 0; b < blocks; b++) {
+  for (let b = 0; b < counts.length; b++) {
     for (let i = starts[b]!; i < starts[b + 1]!; i++) {
-      lines[i] = { id: rawIdOf(id + b, i - starts[b]!), receivedMs: firstMs + Number(offsets[i] ?? 0), line: parts[i + 1]! };
+      lines[i] = { id: rawIdOf(firstBlock + b, i - starts[b]!), receivedMs: firstMs + Number(offsets[i] ?? 0), line: parts[i + 1]! };
     }
   }
-  return { id, starts, lines };
+  return { firstBlock, starts, lines };
 }
 
 /** The line of `rawId` in a decoded row, if the row holds it. */
 function lineOf(row: DecodedRow, rawId: number): RawLine | undefined {
-  const b = Math.floor(rawId / LINES_PER_BLOCK_MAX) - row.id;
+  const b = Math.floor(rawId / LINES_PER_BLOCK_MAX) - row.firstBlock;
   if (b < 0 || b >= row.starts.length - 1) return undefined;
   const i = row.starts[b]! + (rawId % LINES_PER_BLOCK_MAX);
   return i < row.starts[b + 1]! ? row.lines[i] : undefined;
@@ -121,36 +131,34 @@ export interface RawScan {
   afterId?: number | null;
 }
 
-interface BlockRow { id: number; blocks: number; first_ms: number; codec: string; data: Buffer }
+interface BlockRow { id: number; first_ms: number; codec: string; data: Buffer }
 
 /** Reads lines back: by id (for `format=raw`) or by time range (for `/api/raw` and exports). */
 export class RawReader {
-  /** The row holding a block: the block's own, or the merged row with the nearest lower id. */
+  /** The row holding a block: the block's own, or the merged row with the nearest higher id (merged rows have their last block's id). */
   private readonly rowOfBlock: Statement;
   /** Recently decoded rows, newest last. */
   private readonly cache: DecodedRow[] = [];
 
-  /**
-   * SQL for the columns a file made before the current schema may lack, opened read-only (never migrated):
-   * schema 3 holds zlib blocks only, schema 5 and earlier no merged rows.
-   */
+  /** SQL for the columns, where a schema 3 file opened read-only (never migrated) has no codec column: zlib blocks only. */
   private readonly columns: string;
 
   constructor(private readonly db: Database) {
-    const has = (name: string) => db.prepare('SELECT 1 FROM pragma_table_info(\'raw_block\') WHERE name = ?').get(name) !== undefined;
-    this.columns = `id, ${has('blocks') ? 'blocks' : '1 AS blocks'}, first_ms, ${has('codec') ? 'codec' : "'deflate' AS codec"}, data`;
-    this.rowOfBlock = db.prepare(`SELECT ${this.columns} FROM raw_block WHERE id <= ? ORDER BY id DESC LIMIT 1`);
+    const hasCodec = db.prepare("SELECT 1 FROM pragma_table_info('raw_block') WHERE name = 'codec'").get() !== undefined;
+    this.columns = `id, first_ms, ${hasCodec ? 'codec' : "'deflate' AS codec"}, data`;
+    this.rowOfBlock = db.prepare(`SELECT ${this.columns} FROM raw_block WHERE id >= ? ORDER BY id LIMIT 1`);
   }
 
   private row(blockId: number): DecodedRow | null {
-    const cached = this.cache.find((row) => row.id <= blockId && blockId < row.id + row.starts.length - 1);
+    const holds = (row: DecodedRow) => row.firstBlock <= blockId && blockId < row.firstBlock + row.starts.length - 1;
+    const cached = this.cache.find(holds);
     if (cached) return cached;
     const found = this.rowOfBlock.get(blockId) as BlockRow | undefined;
-    if (!found || blockId >= found.id + found.blocks) return null;
-    const row = decodeRow(found.id, found.blocks, found.first_ms, found.codec, found.data);
+    if (!found) return null;
+    const row = decodeRow(found.id, found.first_ms, found.codec, found.data);
     if (this.cache.length >= 16) this.cache.shift();
     this.cache.push(row);
-    return row;
+    return holds(row) ? row : null;
   }
 
   /** The lines for these ids (missing ids are left out). */
@@ -176,15 +184,15 @@ export class RawReader {
     if (start !== null) { where.push('last_ms >= ?'); params.push(start); }
     if (end !== null) { where.push('first_ms <= ?'); params.push(end); }
     if (afterBlock !== null) {
-      // Ascending, from the row holding the cursor's block, which may be a merged row with a lower id.
-      if (desc) where.push('id <= ?');
-      else where.push('id >= coalesce((SELECT id FROM raw_block WHERE id <= ? ORDER BY id DESC LIMIT 1), ?)');
+      if (!desc) where.push('id >= ?');
+      // Descending, from the row holding the cursor's block, which may be a merged row with a higher id.
+      else where.push('id <= coalesce((SELECT id FROM raw_block WHERE id >= ? ORDER BY id LIMIT 1), ?)');
       params.push(afterBlock);
-      if (!desc) params.push(afterBlock);
+      if (desc) params.push(afterBlock);
     }
     const sql = `SELECT ${this.columns} FROM raw_block ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${desc ? 'DESC' : 'ASC'}`;
     for (const row of this.db.prepare(sql).iterate(...params) as IterableIterator<BlockRow>) {
-      const { lines } = decodeRow(row.id, row.blocks, row.first_ms, row.codec, row.data);
+      const { lines } = decodeRow(row.id, row.first_ms, row.codec, row.data);
       if (desc) lines.reverse();
       for (const line of lines) {
         if (start !== null && line.receivedMs < start) continue;

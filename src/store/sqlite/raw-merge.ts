@@ -3,9 +3,10 @@
 // recording of 2-line batches kept ~170 B a line in its raw archive against ~25–60 in large blocks, which put
 // the database above the raw line per message. Once the small blocks at the end of the archive hold
 // MERGE_LINES lines, when a large block ends their run, or when the store closes, they are compressed again as
-// one row that keeps every line's raw id: the row takes the first block's id and raw_block.blocks says how
-// many written blocks (ids id, id + 1, …) it holds (format: raw-archive.ts). Lines are never moved between
-// rows in any other way, so an event row's raw_id finds its line before and after a merge.
+// one row that keeps every line's raw id: the row takes the last block's id and raw_block.blocks says how
+// many written blocks (ids id - blocks + 1 … id) it holds (format: raw-archive.ts). Lines are never moved
+// between rows in any other way, so an event row's raw_id finds its line before and after a merge, and the
+// next block id stays max(id) + 1, as every saltmine computes it.
 import type { Database, Statement } from 'better-sqlite3';
 import { decodeRow, encodeBlock } from './raw-archive.js';
 
@@ -28,8 +29,8 @@ export class RawMerger {
   private readonly replace: Statement;
 
   constructor(private readonly db: Database) {
-    this.select = db.prepare('SELECT id, blocks, first_ms, count, malformed, codec, data FROM raw_block WHERE id >= ? AND id < ? ORDER BY id');
-    this.remove = db.prepare('DELETE FROM raw_block WHERE id > ? AND id < ?');
+    this.select = db.prepare('SELECT id, blocks, first_ms, malformed, codec, data FROM raw_block WHERE id >= ? AND id < ? ORDER BY id');
+    this.remove = db.prepare('DELETE FROM raw_block WHERE id >= ? AND id < ?');
     this.replace = db.prepare('UPDATE raw_block SET first_ms = ?, last_ms = ?, count = ?, malformed = ?, codec = ?, blocks = ?, data = ? WHERE id = ?');
     this.run = this.tailRun();
   }
@@ -80,39 +81,48 @@ export class RawMerger {
   }
 
   /**
-   * Merges the run into one row, in a transaction of its own. The rows are checked to be what the run says
-   * (another process may write the same file): anything else leaves them as they are.
+   * Merges the run into one row, in a transaction of its own. The lines are compressed before it begins, so
+   * another process writing the same file waits only for the DELETE and UPDATE; inside it the rows are checked
+   * to be still the ones read (another process may have merged them): anything else leaves them as they are.
    */
   async merge(run: RawRun): Promise<void> {
     const { db } = this;
     const end = run.firstId + run.blocks;
+    const rows = this.select.all(run.firstId, end) as Block[];
+    if (!isRun(rows, run)) return;
+    const lines: string[] = [];
+    const receivedMs: number[] = [];
+    const counts: number[] = [];
+    let malformed = 0;
+    for (const row of rows) {
+      const decoded = decodeRow(row.id, row.first_ms, row.codec, row.data).lines;
+      for (const line of decoded) {
+        lines.push(line.line);
+        receivedMs.push(line.receivedMs);
+      }
+      counts.push(decoded.length);
+      malformed += row.malformed;
+    }
+    const merged = await encodeBlock(lines, receivedMs, counts);
     db.exec('BEGIN IMMEDIATE');
     try {
-      const rows = this.select.all(run.firstId, end) as { id: number; blocks: number; first_ms: number; count: number; malformed: number; codec: string; data: Buffer }[];
-      if (rows.length !== run.blocks || rows.some((row) => row.blocks !== 1)) {
+      if (!isRun(this.select.all(run.firstId, end) as Block[], run)) {
         db.exec('ROLLBACK');
         return;
       }
-      const lines: string[] = [];
-      const receivedMs: number[] = [];
-      const counts: number[] = [];
-      let malformed = 0;
-      for (const row of rows) {
-        const decoded = decodeRow(row.id, 1, row.first_ms, row.codec, row.data).lines;
-        for (const line of decoded) {
-          lines.push(line.line);
-          receivedMs.push(line.receivedMs);
-        }
-        counts.push(decoded.length);
-        malformed += row.malformed;
-      }
-      const merged = await encodeBlock(lines, receivedMs, counts);
-      this.remove.run(run.firstId, end);
-      this.replace.run(merged.firstMs, merged.lastMs, merged.count, malformed, merged.codec, merged.blocks, merged.data, run.firstId);
+      this.remove.run(run.firstId, end - 1);
+      this.replace.run(merged.firstMs, merged.lastMs, merged.count, malformed, merged.codec, merged.blocks, merged.data, end - 1);
       db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw err;
     }
   }
+}
+
+interface Block { id: number; blocks: number; first_ms: number; malformed: number; codec: string; data: Buffer }
+
+/** Whether the rows are the run's blocks, each as written. */
+function isRun(rows: Block[], run: RawRun): boolean {
+  return rows.length === run.blocks && rows.every((row, i) => row.id === run.firstId + i && row.blocks === 1);
 }

@@ -107,9 +107,9 @@ export class SqliteStore implements Store {
     }
     this.writing = {
       rows: new EventRows(db, options.search ?? true),
-      // One writer (this connection, inside its write transaction): the next id is stable until COMMIT.
-      // After the last row's blocks: a merged row (raw-merge.ts) holds ids id .. id + blocks - 1.
-      nextBlockId: db.prepare('SELECT coalesce((SELECT id + blocks FROM raw_block ORDER BY id DESC LIMIT 1), 1)').pluck(),
+      // One writer (this connection, inside its write transaction): the next id is stable until COMMIT. A merged
+      // row (raw-merge.ts) has its last block's id, so this holds for it too, and for an older saltmine's writer.
+      nextBlockId: db.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM raw_block').pluck(),
       insertBlock: db.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, malformed, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       merger: new RawMerger(db),
       receipt: db.prepare('SELECT seq, result FROM write_receipt WHERE writer = ?'),
@@ -310,9 +310,10 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.exclusive; // a write between its rows and its raw block finishes first
-    // The small blocks the recording ended with; a failure leaves them for the next writer to merge.
+    // The small blocks the recording ended with. A failure leaves them as written, at the end of the archive,
+    // where the next writer's RawMerger finds them; there is no write result left to report it with.
     const rest = this.db.open ? this.writing?.merger.takeRest() : null;
-    if (rest) await this.mergeRaw(this.writing!, rest);
+    if (rest) await this.runExclusive(() => this.mergeRaw(this.writing!, rest));
     // Nothing is asked again once the store closes: its writers' receipts have served.
     if (this.db.open && this.writing !== null) {
       const forget = this.db.prepare('DELETE FROM write_receipt WHERE writer = ?');
