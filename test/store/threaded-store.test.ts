@@ -159,6 +159,41 @@ describe('ThreadedSqliteStore', () => {
     }
   });
 
+  it('looks a write that failed again up by its receipt: committed by the new thread before it died too, it is not stored twice', async () => {
+    const path = join(dir, 'died-twice.db');
+    const store = await ThreadedSqliteStore.open(path);
+    const internals = store as unknown as { worker: Worker; adopt(worker: Worker): void };
+    const reader = new BetterSqlite3(path, { readonly: true });
+    const archived = () => (reader.prepare('SELECT coalesce(sum(count), 0) AS n FROM raw_block').get() as { n: number }).n;
+    const lines = Array.from({ length: 20 }, (_, i) => `:u${i}!u${i}@u${i}.tmi.twitch.tv JOIN #chan`); // no message id to de-duplicate by
+    // The first new thread loses its answers and is stopped once it has committed the batch.
+    const adopt = internals.adopt.bind(store);
+    let restarts = 0;
+    internals.adopt = (worker: Worker) => {
+      adopt(worker);
+      if (++restarts !== 1) return;
+      worker.removeAllListeners('message');
+      void (async () => {
+        while (archived() < lines.length) await new Promise((resolve) => setTimeout(resolve, 5));
+        await worker.terminate();
+      })();
+    };
+    const writer = new BatchWriter(store, { maxBatch: 1_000_000, flushIntervalMs: 60_000, retryDelayMs: 10 });
+    writer.on('error', () => undefined);
+    void internals.worker.terminate(); // the first thread stops with the batch in hand, unwritten
+    for (const line of lines) writer.push(received(line));
+    try {
+      await writer.flush();
+      assert.equal(archived(), lines.length, 'every line archived exactly once');
+      assert.equal(reader.prepare('SELECT count(*) AS n FROM userlist').pluck().get(), lines.length);
+      assert.equal(writer.totals.failedWrites, 0, 'answered from its receipt, not failed');
+      assert.equal(writer.totals.lines, lines.length);
+    } finally {
+      reader.close();
+      await store.close();
+    }
+  });
+
   it('writes a gap and a channel state asked of a write thread as it died, on a new thread, once each', async () => {
     const path = join(dir, 'gap-restart.db');
     const store = await ThreadedSqliteStore.open(path);

@@ -5,12 +5,13 @@
 // A write thread that dies (a native crash, out of memory) is started again on the next request, and what it
 // had in hand is asked of the new thread once more here. It may have committed it before it died: a batch
 // carries a key, and the new thread finds that key's receipt and does not store the batch twice (schema.ts,
-// V7); a gap or a channel state is written so that writing it twice stores it once. A write whose thread died
-// again is rejected, stays queued in the BatchWriter and is written again under a new key.
+// V7); a gap or a channel state is written so that writing it twice stores it once. A write that fails again
+// is looked up by its receipt here; not committed, it is rejected, stays queued in the BatchWriter and is
+// written again under a new key.
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { JsonPage, ListQuery, Page } from '../query.js';
-import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
+import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteKey, WriteResult } from '../store.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { ReadPool } from './read-pool.js';
 import { fromThreadError } from './thread-error.js';
@@ -63,7 +64,25 @@ export class ThreadedSqliteStore implements Store {
       receivedMs[i] = item.receivedMs;
     }
     // Not transferred: asked again of a new thread, the request still needs its times.
-    return (await this.requestAgainIfStopped({ op: 'write', lines, receivedMs, key: { writer: this.writer, seq: ++this.writeSeq } })) as WriteResult;
+    const key = { writer: this.writer, seq: ++this.writeSeq };
+    try {
+      return (await this.requestAgainIfStopped({ op: 'write', lines, receivedMs, key })) as WriteResult;
+    } catch (err) {
+      // However it failed (its thread stopped twice, a new thread could not start, the database was locked for
+      // the one asked again), no thread holds this write any more: its receipt says for good whether it was
+      // committed. Rejected, the BatchWriter writes the batch again under a new key (review).
+      const stored = this.committed(key);
+      if (stored !== null) return stored;
+      throw err;
+    }
+  }
+
+  /** The result of this store's write `key` if it was committed (its receipt, schema.ts V7), else null. */
+  private committed(key: WriteKey): WriteResult | null {
+    const { db } = this.reader;
+    if (!db.open) return null;
+    const receipt = db.prepare('SELECT seq, result FROM write_receipt WHERE writer = ?').get(key.writer) as { seq: number; result: string } | undefined;
+    return receipt?.seq === key.seq ? (JSON.parse(receipt.result) as WriteResult) : null;
   }
 
   async recordGap(gap: Gap): Promise<void> {
