@@ -57,10 +57,7 @@ export class RawMerger {
    */
   written(blockId: number, lines: number): RawRun | null {
     const run = this.run;
-    if (lines >= SMALL_BLOCK_LINES) {
-      this.run = null;
-      return run !== null && run.blocks > 1 ? run : null;
-    }
+    if (lines >= SMALL_BLOCK_LINES) return this.takeRest();
     if (run !== null && run.firstId + run.blocks === blockId) {
       run.blocks++;
       run.lines += lines;
@@ -73,7 +70,7 @@ export class RawMerger {
     return full;
   }
 
-  /** What is left at the end of the archive when the store closes (null: nothing to merge). */
+  /** The run so far, to merge now (null: no run of two blocks or more), as a large block ends it or the store closes. */
   takeRest(): RawRun | null {
     const run = this.run;
     this.run = null;

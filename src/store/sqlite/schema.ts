@@ -368,7 +368,8 @@ export const sameMessageId = (column: string, other: string): string => `substr(
 export const storedMessageId = 'substr(message_id, -8) = substr(?, -8) AND +message_id = ?';
 
 // Small raw blocks are merged into one row (raw-merge.ts): `blocks` is how many written blocks a row holds (1:
-// as written; a merged row holds blocks id, id + 1, …). The default costs the existing rows nothing.
+// as written; a merged row has its last block's id and holds blocks id - blocks + 1 … id). The default costs
+// the existing rows nothing.
 const V6 = `
 ALTER TABLE raw_block ADD COLUMN blocks INTEGER NOT NULL DEFAULT 1;
 `;

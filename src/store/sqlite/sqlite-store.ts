@@ -81,7 +81,6 @@ interface Writing {
   insertBlock: Statement;
   merger: RawMerger;
   /** The last write each writer committed (schema.ts, V7), and the writers that wrote through this store. */
-  receipt: Statement;
   putReceipt: Statement;
   writers: Set<string>;
 }
@@ -95,6 +94,8 @@ export class SqliteStore implements Store {
   private readonly writing: Writing | null;
   /** Writes, gaps and channel states run one at a time: a write's transaction stays open across an await. */
   private exclusive: Promise<unknown> = Promise.resolve();
+  /** Looks up a writer's receipt (committedWrite), prepared on first use. */
+  private receiptOf: Statement | null = null;
 
   constructor(readonly db: Database, readonly path: string, options: SqliteStoreOptions = {}, private readonly checkpointer: Checkpointer | null = null) {
     // Without its thread the WAL would grow without bound: SQLite's own checkpoints take over again.
@@ -112,7 +113,6 @@ export class SqliteStore implements Store {
       nextBlockId: db.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM raw_block').pluck(),
       insertBlock: db.prepare('INSERT INTO raw_block (id, first_ms, last_ms, count, malformed, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       merger: new RawMerger(db),
-      receipt: db.prepare('SELECT seq, result FROM write_receipt WHERE writer = ?'),
       putReceipt: db.prepare('INSERT OR REPLACE INTO write_receipt (writer, seq, result) VALUES (?, ?, ?)'),
       writers: new Set(),
     };
@@ -155,12 +155,10 @@ export class SqliteStore implements Store {
     try {
       if (key !== undefined) {
         writing.writers.add(key.writer);
-        // Only the writer's last write is known: an older one is written again (a line stored twice is better
-        // than one lost; the BatchWriter has one write in flight, so this never happens to it).
-        const receipt = writing.receipt.get(key.writer) as { seq: number; result: string } | undefined;
-        if (receipt?.seq === key.seq) {
+        const committed = this.committedWrite(key);
+        if (committed !== null) {
           db.exec('ROLLBACK');
-          return JSON.parse(receipt.result) as WriteResult;
+          return committed;
         }
       }
       firstBlockId = writing.nextBlockId.get() as number;
@@ -191,6 +189,17 @@ export class SqliteStore implements Store {
       if (failure !== null) (result.warnings ??= []).push(failure);
     }
     return result;
+  }
+
+  /**
+   * The result of write `key` if it was committed (its receipt, schema.ts V7), else null. Only the writer's
+   * last write is known: an older one counts as not committed and is written again (a line stored twice is
+   * better than one lost; the BatchWriter has one write in flight, so this never happens to it).
+   */
+  committedWrite(key: WriteKey): WriteResult | null {
+    this.receiptOf ??= this.db.prepare('SELECT seq, result FROM write_receipt WHERE writer = ?');
+    const receipt = this.receiptOf.get(key.writer) as { seq: number; result: string } | undefined;
+    return receipt?.seq === key.seq ? (JSON.parse(receipt.result) as WriteResult) : null;
   }
 
   /**

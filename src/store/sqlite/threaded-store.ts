@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { JsonPage, ListQuery, Page } from '../query.js';
-import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteKey, WriteResult } from '../store.js';
+import type { ChannelState, Gap, ReceivedLine, Store, StoreStatus, WriteResult } from '../store.js';
 import { openSqliteStore, SqliteStoreError, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { ReadPool } from './read-pool.js';
 import { fromThreadError } from './thread-error.js';
@@ -71,18 +71,10 @@ export class ThreadedSqliteStore implements Store {
       // However it failed (its thread stopped twice, a new thread could not start, the database was locked for
       // the one asked again), no thread holds this write any more: its receipt says for good whether it was
       // committed. Rejected, the BatchWriter writes the batch again under a new key (review).
-      const stored = this.committed(key);
+      const stored = this.reader.db.open ? this.reader.committedWrite(key) : null;
       if (stored !== null) return stored;
       throw err;
     }
-  }
-
-  /** The result of this store's write `key` if it was committed (its receipt, schema.ts V7), else null. */
-  private committed(key: WriteKey): WriteResult | null {
-    const { db } = this.reader;
-    if (!db.open) return null;
-    const receipt = db.prepare('SELECT seq, result FROM write_receipt WHERE writer = ?').get(key.writer) as { seq: number; result: string } | undefined;
-    return receipt?.seq === key.seq ? (JSON.parse(receipt.result) as WriteResult) : null;
   }
 
   async recordGap(gap: Gap): Promise<void> {
