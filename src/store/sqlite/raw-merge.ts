@@ -1,7 +1,7 @@
-// Small raw blocks merged into large ones. A recording commits a batch every 100 ms, so a quiet one writes
-// blocks of a few lines, and Brotli finds few repeats inside two lines: measured (BENCHMARKS.md, storage), a
-// recording of 2-line batches kept ~170 B a line in its raw archive against ~25–60 in large blocks, which put
-// the database above the raw line per message. Once the small blocks at the end of the archive hold
+// Small raw blocks merged into large ones. A recording commits a batch every 250 ms (writer.flushIntervalMs),
+// so a quiet one writes blocks of a few lines, and Brotli finds few repeats inside two lines: measured
+// (BENCHMARKS.md, storage), 2-line batches kept 211 B a line in the raw archive against 60 in large blocks,
+// which put the database above the raw line per message. Once the small blocks at the end of the archive hold
 // MERGE_LINES lines, when a large block ends their run, or when the store closes, they are compressed again as
 // one row that keeps every line's raw id: the row takes the last block's id and raw_block.blocks says how
 // many written blocks (ids id - blocks + 1 … id) it holds (format: raw-archive.ts). Lines are never moved
@@ -10,8 +10,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { decodeRow, encodeBlock } from './raw-archive.js';
 
-/** A written block of fewer lines than this is merged (the writer's default batch is 1,000 lines). */
-export const SMALL_BLOCK_LINES = 1000;
+/**
+ * A written block of fewer lines than this is merged: a recording of under 1,000 lines/s at the default
+ * interval. Merging compresses the lines a second time, which a block this size repays (measured on generated
+ * chat: 100-line blocks keep 88 B a line, 300-line 74, merged 60); a busier recording's 500-line blocks (70)
+ * would gain 10 B a line for that CPU, in the recordings where CPU counts most.
+ */
+export const SMALL_BLOCK_LINES = 250;
 /** A run of small blocks is merged once it holds this many lines: past a few thousand Brotli gains little. */
 export const MERGE_LINES = 4096;
 
