@@ -43,6 +43,8 @@ export class Room {
   sent = 0;
   startedMs = -1;
   done = false;
+  /** tmi-sent-ts of the last line sent. */
+  private lastSentMs = 0;
   private cursor = 0;
   readonly roomId: string;
   readonly subscribers = new Set<Subscriber>();
@@ -52,7 +54,12 @@ export class Room {
     this.roomId = roomIdFor(channel.slice(1));
   }
 
-  /** Renders the next `count` lines. */
+  /**
+   * Renders the next `count` lines. Each line of a room is stamped at least a millisecond after the one before,
+   * as a room's messages on Twitch nearly always are: a chunk stamped with one time put hundreds of a room's
+   * messages in the same millisecond, which no real chat does (a store finding messages by room and time met all
+   * of them). A firehose's stamps therefore run ahead of the clock.
+   */
   next(corpus: Corpus, run: string, count: number, now: number): ReplayChunk {
     const lines: string[] = new Array(count);
     const privmsg: boolean[] = new Array(count);
@@ -62,7 +69,8 @@ export class Room {
       const t = templates[this.cursor]!;
       this.cursor = this.cursor + 1 === templates.length ? 0 : this.cursor + 1;
       const seq = ++this.sent;
-      lines[i] = renderLine(t, this.channel, this.roomId, messageId(run, this.index, seq), seq, now);
+      this.lastSentMs = Math.max(now, this.lastSentMs + 1);
+      lines[i] = renderLine(t, this.channel, this.roomId, messageId(run, this.index, seq), seq, this.lastSentMs);
       privmsg[i] = t.privmsg;
     }
     return new ReplayChunk(lines, privmsg);

@@ -78,7 +78,7 @@ describe('a schema 4 database with rows', () => {
     try {
       assert.equal(store.db.pragma('user_version', { simple: true }), MIGRATIONS.length);
       assert.equal(count(store, 'sqlite_schema', "name = 'privmsg_message_id'"), 0, 'the UNIQUE index is gone');
-      assert.equal(count(store, 'sqlite_stat1', "idx = 'privmsg_message_key'"), 1, 'planner statistics of the rebuilt table');
+      assert.ok(count(store, 'sqlite_stat1', "tbl = 'privmsg'") > 0, 'planner statistics of the rebuilt table');
       assert.deepEqual(await everyListing(store), before);
       assert.deepEqual(rowsOf(store, SCHEMA4_COLUMNS), oldRows);
       assert.deepEqual(store.db.prepare('SELECT * FROM privmsg LIMIT 0').columns().map((c) => c.name), [...oldColumns, 'received_offset'], 'SELECT * gives the same columns in the same order, then received_offset');

@@ -6,7 +6,7 @@ import { badgeVersion } from '../../twitch/badges.js';
 import { NOTICE_KINDS, type NoticeKind } from '../../twitch/usernotice.js';
 import type { FieldValue } from '../../twitch/fields.js';
 import { ReferenceCache } from './reference-cache.js';
-import { storedMessageId } from './schema.js';
+import { deletedMessage, storedMessage } from './schema.js';
 
 
 const EVENT_COLUMNS = ['timestamp', 'tmi_sent_ts', 'received_ms', 'room_id', 'raw_id'];
@@ -30,8 +30,10 @@ const MENTIONS_ONLY = new Set(['join', 'part', 'names', 'endofnames', 'notice', 
 
 export class EventRows {
   private readonly privmsg: Statement;
-  /** Whether a message id is stored already: privmsg de-duplicates through its message-key index (schema.ts, V5). */
+  /** Whether a message is stored already, found by its room, time and id (schema.ts, V8). */
   private readonly privmsgStored: Statement;
+  /** The serial of the message a CLEARMSG deleted, when it is among the room's last ones (schema.ts, V8). */
+  private readonly deleted: Statement;
   private readonly fts: Statement;
   private readonly bits: Statement;
   private readonly notices: Record<NoticeKind, { table: string; statement: Statement; params: readonly string[] }>;
@@ -51,7 +53,8 @@ export class EventRows {
       'source_room_id', 'color', 'returning_chatter', 'first_msg', 'flags', 'emotes', 'msg_content', 'action', 'bits', 'msg_type',
       'custom_reward_id', 'reply_user_id', 'reply_user_login', 'reply_display_name', 'reply_msg_id', 'reply_msg_body', 'thread_user_id',
       'thread_user_login', 'thread_msg_id']);
-    this.privmsgStored = db.prepare(`SELECT 1 FROM privmsg WHERE ${storedMessageId}`).pluck();
+    this.privmsgStored = db.prepare(storedMessage).pluck();
+    this.deleted = db.prepare(deletedMessage).pluck();
     this.fts = db.prepare('INSERT INTO privmsg_fts (rowid, msg_content) VALUES (?, ?)');
     this.bits = insert(db, 'bits', [...EVENT_COLUMNS, 'user_id', 'message_id', 'source_room_id', 'bits']);
     this.notices = {} as typeof this.notices;
@@ -69,7 +72,7 @@ export class EventRows {
     this.roomstateChange = insert(db, 'roomstate_change', [...EVENT_COLUMNS, 'emote_only', 'followers_only', 'r9k', 'slow', 'subs_only']);
     this.userlist = insert(db, 'userlist', [...EVENT_COLUMNS, 'room_name', 'username', 'join_part']);
     this.clearchat = insert(db, 'clearchat', [...EVENT_COLUMNS, 'target_user_id', 'target_login', 'ban_duration']);
-    this.clearmsg = insert(db, 'clearmsg', [...EVENT_COLUMNS, 'login', 'target_msg_id', 'msg_content']);
+    this.clearmsg = insert(db, 'clearmsg', [...EVENT_COLUMNS, 'login', 'target_msg_id', 'msg_content', 'target_serial']);
     this.notice = insert(db, 'notice', [...EVENT_COLUMNS, 'room_name', 'msg_id', 'target_user_id', 'msg_content']);
     this.whisper = insert(db, 'whisper', [...EVENT_COLUMNS, 'user_id', 'message_id', 'thread_id', 'recipient', 'msg_content']);
   }
@@ -123,8 +126,10 @@ export class EventRows {
         return true;
       case 'clearchat':
         return this.count(rows, 'clearchat', this.clearchat.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.targetUserId, event.targetLogin, event.banDuration).changes);
-      case 'clearmsg':
-        return this.count(rows, 'clearmsg', this.clearmsg.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.login, event.targetMsgId, event.text).changes);
+      case 'clearmsg': {
+        const target = roomId === null || event.targetMsgId === null ? null : (this.deleted.get(roomId, ts, event.targetMsgId) ?? null);
+        return this.count(rows, 'clearmsg', this.clearmsg.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.login, event.targetMsgId, event.text, target).changes);
+      }
       case 'notice':
         return this.count(rows, 'notice', this.notice.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.channel, event.msgId, event.targetUserId, event.text).changes);
       case 'whisper': {
@@ -161,7 +166,7 @@ export class EventRows {
 
   /** `base`: timestamp, tmi_sent_ts, received_ms, room_id, raw_id (EVENT_COLUMNS order). */
   private writePrivmsg(e: PrivmsgEvent, base: unknown[], rows: Record<string, number>): boolean {
-    if (e.id !== null && this.privmsgStored.get(e.id, e.id) !== undefined) return false;
+    if (e.id !== null && base[3] !== null && this.privmsgStored.get(base[3], base[0], e.id) !== undefined) return false;
     const userId = this.seen(e, base[3], base[0] as number);
     const t = e.irc.tags;
     const [, tmiSentTs, receivedMs, roomId, rawId] = base as [number, number | null, number, string | null, number];

@@ -1,7 +1,6 @@
 // How each listable resource (store/query.ts) is read from SQLite: its FROM clause, the SQL behind each
 // field, its sort key and the columns its filters compare. Only constant SQL here; values are always bound.
 import { RESOURCES, type Resource } from '../query.js';
-import { sameMessageId } from './schema.js';
 
 export interface Listing {
   /** FROM clause; the listed table is aliased `t`. */
@@ -67,9 +66,8 @@ const NOTICE = { display_name: 'coalesce(t.display_name, u.display_name)' };
 
 export const LISTINGS: Readonly<Record<Exclude<Resource, 'user' | 'raw'>, Listing>> = {
   privmsg: { ...event('privmsg', 'privmsg', CHATTER), fts: 'privmsg_fts' },
-  // substr(): the lookup goes through privmsg's message-key index (schema.ts, V5); a schema 4 file served
-  // read-only answers it from its UNIQUE index on message_id.
-  bits: event('bits', 'bits', CHATTER, { msg_content: `(SELECT p.msg_content FROM privmsg p WHERE ${sameMessageId('p.message_id', 't.message_id')})` }),
+  // A cheer and its message come from one line: same room and time, found through privmsg's (room_id, timestamp) index.
+  bits: event('bits', 'bits', CHATTER, { msg_content: '(SELECT p.msg_content FROM privmsg p WHERE p.room_id = t.room_id AND p.timestamp = t.timestamp AND p.message_id = t.message_id)' }),
   announcement: event('announcement', 'announcement', CHATTER, NOTICE),
   subscription: event('subscription', 'subscription', CHATTER, NOTICE),
   subgift: event('subgift', 'subgift', CHATTER, NOTICE),

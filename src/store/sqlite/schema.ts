@@ -314,7 +314,7 @@ const PRIVMSG_COLUMNS = `room_id, raw_id, user_id, message_id, source_message_id
 // Smaller on disk (BENCHMARKS.md, storage). privmsg is rebuilt (same columns, same order, same values):
 // - De-duplication: the UNIQUE index on message_id held a 36-character UUID per message (~50 B/line) for that
 //   alone. It becomes an index on the id's last 8 characters, and the writer skips a message whose id is
-//   already stored (event-rows.ts, `storedMessageId`). A row without a message id (old logs) is never a
+//   already stored (event-rows.ts; schema 8 replaced that index). A row without a message id (old logs) is never a
 //   duplicate, as NULLs never were. (A BEFORE INSERT trigger doing the same lookup for every writer cost
 //   10–16 µs a row more CPU than the writer's own lookup, on 300,000 generated lines: not kept.)
 //   The last 8, not the first: they are random in Twitch's UUID v4 ids (at 100M messages a lookup meets ~0.02
@@ -359,13 +359,20 @@ ${eventIndexes('privmsg', 'user_id')}
 `;
 
 /**
- * SQL matching a privmsg message id column to another column, through the message-key index (V5), or through
- * the UNIQUE index on message_id of a schema 4 file served read-only.
+ * The writer's de-duplication test (schema 8): a privmsg with this room, time and message id (bound in that order) is
+ * stored. A copy Twitch sends again has the same id, room-id and tmi-sent-ts, so the (room_id, timestamp) index
+ * finds it among the room's messages of that millisecond.
  */
-export const sameMessageId = (column: string, other: string): string => `substr(${column}, -8) = substr(${other}, -8) AND ${column} = ${other}`;
+export const storedMessage = 'SELECT 1 FROM privmsg WHERE room_id = ? AND timestamp = ? AND message_id = ?';
 
-/** The writer's de-duplication test: a privmsg with the message id bound to both ? is stored (through the message-key index). */
-export const storedMessageId = 'substr(message_id, -8) = substr(?, -8) AND +message_id = ?';
+/**
+ * The deleted message of a CLEARMSG in this room, at this time, with this target id (bound in that order; schema 8, `clearmsg.target_serial`):
+ * looked for among the room's last MODERATED_WINDOW messages up to a minute after the deletion (Twitch's
+ * servers stamp times independently). Moderators delete from what chat still shows, far fewer lines.
+ */
+export const MODERATED_WINDOW = 2000;
+export const deletedMessage = `SELECT serial FROM (SELECT serial, message_id FROM privmsg WHERE room_id = ? AND timestamp <= ? + 60000
+  ORDER BY timestamp DESC LIMIT ${MODERATED_WINDOW}) WHERE message_id = ? LIMIT 1`;
 
 // Small raw blocks are merged into one row (raw-merge.ts): `blocks` is how many written blocks a row holds (1:
 // as written; a merged row has its last block's id and holds blocks id - blocks + 1 … id). The default costs
@@ -385,8 +392,24 @@ CREATE TABLE write_receipt (
 ) WITHOUT ROWID;
 `;
 
+// The message-key index goes (BENCHMARKS.md, live ingest): its entries land at random places, so a live batch's
+// COMMIT wrote about one page of it per message, a sixth of the write thread's time, and 18 B a message on disk.
+// - De-duplication goes through the (room_id, timestamp) index instead (`storedMessage`): Twitch gives every
+//   copy of a message, Shared Chat's included, an id of its own, so a message stored again has the same room
+//   and tmi-sent-ts. A line without tmi-sent-ts (some old logs) has no time of its own to find it by, and is not
+//   de-duplicated (an import is: a file imported once is skipped whole).
+// - A CLEARMSG keeps the serial of the message it deleted, found when it is written (`deletedMessage`), so a
+//   deleted message is one join away without an index on ids; existing rows get theirs from the old index
+//   before it goes. A lookup by id alone reads the table (README, "What is stored").
+const V8 = `
+ALTER TABLE clearmsg ADD COLUMN target_serial INTEGER;
+UPDATE clearmsg SET target_serial = (SELECT p.serial FROM privmsg p
+  WHERE substr(p.message_id, -8) = substr(clearmsg.target_msg_id, -8) AND p.message_id = clearmsg.target_msg_id);
+DROP INDEX IF EXISTS privmsg_message_key;
+`;
+
 /** Migration n brings the schema from user_version n to n + 1. Append only; never edit a released one. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7, V8];
 
 /** Tables a status report counts, in display order. */
 export const COUNTED_TABLES = [
