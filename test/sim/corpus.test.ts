@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLine } from '../../src/irc/parse.js';
 import { loadCorpus, messageId, renderLine, roomIdFor, simSeqOf, toTemplate } from '../../src/sim/corpus.js';
+import { Room } from '../../src/sim/replay.js';
 
 describe('replay corpus', () => {
   it('replays every corpus line as the same message in another channel, with new id, room-id, tmi-sent-ts and sim-seq', () => {
@@ -48,5 +49,17 @@ describe('replay corpus', () => {
 
   it('names the corpus file it cannot read', () => {
     assert.throws(() => loadCorpus('/nonexistent/corpus.log'), /cannot read corpus \/nonexistent\/corpus.log/);
+  });
+
+  it("stamps a room's lines a millisecond apart at least, ahead of the clock when needed, never behind it", () => {
+    const corpus = loadCorpus();
+    const room = new Room('#c', 0);
+    const stamps = (now: number) => room.next(corpus, 'abcdef01', 500, now).lines.map((line) => Number(parseLine(line).tags['tmi-sent-ts']));
+    const first = stamps(1_000);
+    assert.deepEqual([first[0], first[499]], [1_000, 1_499]);
+    const second = stamps(1_200); // the clock is behind the last stamp: the room goes on from it
+    assert.deepEqual([second[0], second[499]], [1_500, 1_999]);
+    const third = stamps(5_000);
+    assert.deepEqual([third[0], third[1]], [5_000, 5_001]);
   });
 });
