@@ -2,7 +2,6 @@
 // are upserted first (cached, so a chatty user costs one upsert, not one per message).
 import type { Database, Statement } from 'better-sqlite3';
 import type { PrivmsgEvent, TwitchEvent, UsernoticeEvent } from '../../twitch/events.js';
-import { badgeVersion } from '../../twitch/badges.js';
 import { NOTICE_KINDS, type NoticeKind } from '../../twitch/usernotice.js';
 import type { FieldValue } from '../../twitch/fields.js';
 import { ReferenceCache } from './reference-cache.js';
@@ -149,18 +148,7 @@ export class EventRows {
 
   private seen(event: PrivmsgEvent | UsernoticeEvent, roomId: unknown, timestamp: number): string | null {
     const userId = this.refs.user(event.user);
-    if (userId !== null && typeof roomId === 'string' && event.channel !== null) {
-      const badges = event.user.badges;
-      const months = badgeVersion(event.user.badgeInfo, 'subscriber') ?? badgeVersion(event.user.badgeInfo, 'founder');
-      this.refs.userInRoom(userId, roomId, timestamp, {
-        badges: badges ?? '',
-        badge_info: event.user.badgeInfo ?? '',
-        subscriber: bit(event.user.subscriber) ?? 0,
-        sub_streak: months === null ? 0 : Number(months) || 0,
-        vip: event.user.vip ? 1 : 0,
-        mod: bit(event.user.mod) ?? (badgeVersion(badges, 'moderator') !== null ? 1 : 0),
-      });
-    }
+    if (userId !== null && typeof roomId === 'string' && event.channel !== null) this.refs.userInRoom(userId, roomId, timestamp, event.user);
     return userId;
   }
 

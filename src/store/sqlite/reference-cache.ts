@@ -3,6 +3,7 @@
 // PRIVMSG would cost three extra statements.
 import type { Database, Statement } from 'better-sqlite3';
 import type { ChatUser } from '../../twitch/events.js';
+import { badgeVersion } from '../../twitch/badges.js';
 
 /** user_in_room.timestamp (last seen) is refreshed at most this often per (user, room) unless badges change. */
 export const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -18,16 +19,39 @@ export interface UserInRoom {
   mod: number;
 }
 
+const bit = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
+
+/** A user's state in a room, from the tags of one of their lines. */
+function roomState(user: ChatUser): UserInRoom {
+  const badges = user.badges;
+  const months = badgeVersion(user.badgeInfo, 'subscriber') ?? badgeVersion(user.badgeInfo, 'founder');
+  return {
+    badges: badges ?? '',
+    badge_info: user.badgeInfo ?? '',
+    subscriber: bit(user.subscriber) ?? 0,
+    sub_streak: months === null ? 0 : Number(months) || 0,
+    vip: user.vip ? 1 : 0,
+    mod: bit(user.mod) ?? (badgeVersion(badges, 'moderator') !== null ? 1 : 0),
+  };
+}
+
+/** What a user's rows were last written from; compared field by field (no signature string built per line). */
+interface SeenUser { login: string | null; displayName: string | null; userType: string | null; turbo: boolean | null }
+/** The tags user_in_room's columns come from (roomState), and when the row was last written. */
+interface SeenInRoom { badges: string | null; badgeInfo: string | null; subscriber: boolean | null; vip: boolean; mod: boolean | null; written: number }
+
 /** Columns that describe the user's latest state: an older line (an old log imported later) leaves them be. */
 const LATEST = ['badges', 'badge_info', 'subscriber', 'sub_streak', 'vip', 'mod'];
 
 export class ReferenceCache {
-  private readonly users = new Map<string, string>();
+  private readonly users = new Map<string, SeenUser>();
   private readonly rooms = new Map<string, string>();
   /** `#login` → Twitch room id, for lines that name a channel but carry no room-id (JOIN, PART, NOTICE, old logs). */
   private readonly roomIdsByName = new Map<string, string>();
   private readonly findRoomId: Statement;
-  private readonly userInRooms = new Map<string, { signature: string; written: number }>();
+  /** Room id → user id → what their user_in_room row was last written from. */
+  private readonly userInRooms = new Map<string, Map<string, SeenInRoom>>();
+  private userInRoomEntries = 0;
   private readonly upsertUser: Statement;
   private readonly upsertRoom: Statement;
   private readonly insertUnnamedRoom: Statement;
@@ -54,12 +78,11 @@ export class ReferenceCache {
   user(user: ChatUser): string | null {
     const userId = user.userId ?? (user.login ? '@' + user.login : null);
     if (userId === null) return null;
-    const turbo = user.turbo === null ? null : user.turbo ? 1 : 0;
-    const signature = `${user.login}\u0000${user.displayName}\u0000${user.userType}\u0000${turbo}`;
-    if (this.users.get(userId) === signature) return userId;
+    const seen = this.users.get(userId);
+    if (seen !== undefined && seen.login === user.login && seen.displayName === user.displayName && seen.userType === user.userType && seen.turbo === user.turbo) return userId;
     if (this.users.size >= MAX_ENTRIES) this.users.clear();
-    this.users.set(userId, signature);
-    this.upsertUser.run({ user_id: userId, login: user.login, display_name: user.displayName, user_type: user.userType, turbo });
+    this.users.set(userId, { login: user.login, displayName: user.displayName, userType: user.userType, turbo: user.turbo });
+    this.upsertUser.run({ user_id: userId, login: user.login, display_name: user.displayName, user_type: user.userType, turbo: bit(user.turbo) });
     return userId;
   }
 
@@ -93,14 +116,21 @@ export class ReferenceCache {
     return found;
   }
 
-  userInRoom(userId: string, roomId: string, timestamp: number, state: UserInRoom): void {
-    const key = userId + '\u0000' + roomId;
-    const signature = `${state.badges}\u0000${state.badge_info}\u0000${state.subscriber}\u0000${state.sub_streak}\u0000${state.vip}\u0000${state.mod}`;
-    const cached = this.userInRooms.get(key);
-    if (cached !== undefined && cached.signature === signature && Math.abs(timestamp - cached.written) < LAST_SEEN_RESOLUTION_MS) return;
-    if (this.userInRooms.size >= MAX_ENTRIES) this.userInRooms.clear();
-    this.userInRooms.set(key, { signature, written: timestamp });
-    this.upsertUserInRoom.run({ user_id: userId, room_id: roomId, timestamp, ...state });
+  /** Upserts the user's row in the room when their badges changed, or last seen is older than the resolution. */
+  userInRoom(userId: string, roomId: string, timestamp: number, user: ChatUser): void {
+    let inRoom = this.userInRooms.get(roomId);
+    if (inRoom === undefined) this.userInRooms.set(roomId, (inRoom = new Map()));
+    const seen = inRoom.get(userId);
+    if (seen !== undefined && seen.badges === user.badges && seen.badgeInfo === user.badgeInfo && seen.subscriber === user.subscriber
+      && seen.vip === user.vip && seen.mod === user.mod && Math.abs(timestamp - seen.written) < LAST_SEEN_RESOLUTION_MS) return;
+    if (seen === undefined && ++this.userInRoomEntries > MAX_ENTRIES) {
+      this.userInRooms.clear();
+      this.userInRooms.set(roomId, inRoom);
+      inRoom.clear();
+      this.userInRoomEntries = 1;
+    }
+    inRoom.set(userId, { badges: user.badges, badgeInfo: user.badgeInfo, subscriber: user.subscriber, vip: user.vip, mod: user.mod, written: timestamp });
+    this.upsertUserInRoom.run({ user_id: userId, room_id: roomId, timestamp, ...roomState(user) });
   }
 
   /** Forgets everything (after a rolled-back transaction the cache may describe rows that were never written). */
@@ -109,5 +139,6 @@ export class ReferenceCache {
     this.rooms.clear();
     this.roomIdsByName.clear();
     this.userInRooms.clear();
+    this.userInRoomEntries = 0;
   }
 }
