@@ -94,6 +94,27 @@ describe('user_in_room', () => {
   });
 });
 
+describe('user and user_in_room rows of a chatty user', () => {
+  let t: TempStore;
+  before(() => (t = openTempStore('user-cache')));
+  after(() => t.dispose());
+  const second = 1_600_000_000_000;
+  const bob = { userId: '4001', login: 'bob' };
+  const roomRow = () => rowOf(t.store, "SELECT badges, badge_info, sub_streak, mod, timestamp FROM user_in_room WHERE user_id = '4001'");
+
+  it('are written again within the last-seen resolution only when what they hold changed', async () => {
+    await t.store.write([received(chat({ ...bob, id: uuid(300), ts: second, badges: 'subscriber/3', badgeInfo: 'subscriber/5' }))]);
+    await t.store.write([received(chat({ ...bob, id: uuid(301), ts: second + 1_000, badges: 'subscriber/3', badgeInfo: 'subscriber/5' }))]);
+    assert.deepEqual(roomRow(), { badges: 'subscriber/3', badge_info: 'subscriber/5', sub_streak: 5, mod: 0, timestamp: second }, 'unchanged: last seen stays at the resolution');
+    await t.store.write([received(chat({ ...bob, id: uuid(302), ts: second + 2_000, badges: 'subscriber/3', badgeInfo: 'subscriber/6' }))]);
+    assert.deepEqual(roomRow(), { badges: 'subscriber/3', badge_info: 'subscriber/6', sub_streak: 6, mod: 0, timestamp: second + 2_000 });
+    await t.store.write([received(chat({ ...bob, id: uuid(303), ts: second + 3_000, badges: 'subscriber/3', badgeInfo: 'subscriber/6', mod: 1 }))]);
+    assert.deepEqual(roomRow(), { badges: 'subscriber/3', badge_info: 'subscriber/6', sub_streak: 6, mod: 1, timestamp: second + 3_000 });
+    await t.store.write([received(chat({ ...bob, login: 'bobby', id: uuid(304), ts: second + 4_000, badges: 'subscriber/3', badgeInfo: 'subscriber/6', mod: 1 }))]);
+    assert.deepEqual(rowOf(t.store, "SELECT login, display_name FROM user WHERE user_id = '4001'"), { login: 'bobby', display_name: 'bobby' });
+  });
+});
+
 describe('lines the seed rejected or lost', () => {
   let t: TempStore;
   before(() => (t = openTempStore('old-lines')));
