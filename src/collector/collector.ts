@@ -139,9 +139,9 @@ export class Collector extends EventEmitter implements LineSink {
   }
 
   /** The hot path: every line from every connection. */
-  onLine(message: IrcMessage, receivedMs: number): void {
+  onLine(line: string, receivedMs: number): void {
     this.linesReceived++;
-    if (!this.writer.push({ line: message.raw, receivedMs }) && !this.readingPaused) {
+    if (!this.writer.push({ line, receivedMs }) && !this.readingPaused) {
       this.readingPaused = true;
       this.pool.pause();
       this.log.debug({ queued: this.writer.queued }, 'writer queue full: pausing the sockets');

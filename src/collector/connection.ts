@@ -3,7 +3,7 @@
 // Every received line, whatever it is, goes to the sink first: the connection only watches them.
 import type { Logger } from 'pino';
 import { LineSplitter } from '../irc/lines.js';
-import { parseLine, type IrcMessage } from '../irc/parse.js';
+import { isPrivmsg, parseLine, type IrcMessage } from '../irc/parse.js';
 import type { ServerUrl, Transport, TransportHandler } from './transport.js';
 
 export const CAPABILITIES = 'twitch.tv/tags twitch.tv/commands twitch.tv/membership';
@@ -24,9 +24,9 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
 }
 
-/** The hot path: every line received, as soon as it is framed and parsed. */
+/** The hot path: every line received, as soon as it is framed, as it came (without its CRLF). */
 export interface LineSink {
-  onLine(message: IrcMessage, receivedMs: number): void;
+  onLine(line: string, receivedMs: number): void;
 }
 
 export interface CloseInfo {
@@ -119,16 +119,17 @@ export class IrcConnection implements TransportHandler {
     this.lastReceivedMs = receivedMs;
     const lines = this.splitter.push(chunk);
     for (let i = 0; i < lines.length; i++) {
-      const message = parseLine(lines[i]!);
-      this.sink.onLine(message, receivedMs);
-      if (message.command !== 'PRIVMSG') this.watch(message);
+      const line = lines[i]!;
+      this.sink.onLine(line, receivedMs);
+      // Chat needs nothing from this thread: it is parsed where it is stored.
+      if (!isPrivmsg(line)) this.watch(parseLine(line));
     }
   }
 
   onClose(error: Error | null): void {
     const rest = this.splitter.end();
     // The unterminated rest arrived with the last chunk, not now.
-    if (rest !== null) this.sink.onLine(parseLine(rest), this.lastReceivedMs);
+    if (rest !== null) this.sink.onLine(rest, this.lastReceivedMs);
     this.state = 'closed';
     this.clearTimers();
     const info = this.closeInfo ?? { message: error ? `connection error: ${error.message}` : 'server closed the connection', authFailure: false, byUs: false };

@@ -75,6 +75,27 @@ export function parsePrefix(text: string): IrcPrefix {
   return { nick: text.slice(0, bang), user: text.slice(bang + 1, at), host: text.slice(at + 1) };
 }
 
+/**
+ * Whether a framed line is a PRIVMSG, read from its command without parsing it: the socket thread hands chat
+ * on unparsed (the write thread parses every line), and parses only the other lines, to answer PING and
+ * follow the connection's state. True only where parseLine's command is PRIVMSG.
+ */
+export function isPrivmsg(line: string): boolean {
+  const end = line.length;
+  let i = skipSpaces(line, 0, end);
+  if (line.charCodeAt(i) === 64 /* @ */) {
+    const sp = line.indexOf(' ', i);
+    if (sp === -1) return false;
+    i = skipSpaces(line, sp, end);
+  }
+  if (line.charCodeAt(i) === 58 /* : */) {
+    const sp = line.indexOf(' ', i);
+    if (sp === -1 || sp === i + 1) return false;
+    i = skipSpaces(line, sp, end);
+  }
+  return line.startsWith('PRIVMSG ', i);
+}
+
 export function parseLine(input: string): IrcMessage {
   let end = input.length;
   // Framing normally strips CRLF; tolerate a line handed over with it.

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { batchCommand, IrcConnection, type CloseInfo, type ConnectionEvents, type LoginCredentials } from '../../src/collector/connection.js';
 import { parseServerUrl } from '../../src/collector/transport.js';
-import type { IrcMessage } from '../../src/irc/parse.js';
+import { parseLine, type IrcMessage } from '../../src/irc/parse.js';
 import { createLogger } from '../../src/log.js';
 import { FakeTransport } from './fake-transport.js';
 
@@ -16,8 +16,8 @@ class Recorder extends EventEmitter implements ConnectionEvents {
   receivedMs: number[] = [];
   calls: string[] = [];
   closed: CloseInfo | null = null;
-  onLine(m: IrcMessage, receivedMs: number): void {
-    this.lines.push(m);
+  onLine(line: string, receivedMs: number): void {
+    this.lines.push(parseLine(line));
     this.receivedMs.push(receivedMs);
   }
   onRegistered(): void {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLine, parsePrefix } from '../../src/irc/parse.js';
+import fc from 'fast-check';
+import { isPrivmsg, parseLine, parsePrefix } from '../../src/irc/parse.js';
 import { corpusLines } from './corpus.js';
 
 /** The parts of an IrcMessage a caller reads, tags as a plain object. */
@@ -176,5 +177,25 @@ describe('parseLine over the corpora', () => {
     }
     // Counted with awk over the log file (peer-libraries.md §4 gives the same 4933 / 58 / 9).
     assert.deepEqual(counts, { PRIVMSG: 4933, CLEARCHAT: 58, USERNOTICE: 9 });
+  });
+});
+
+describe('isPrivmsg (the socket thread reads the command without parsing chat)', () => {
+  const chatCommand = (line: string) => parseLine(line).command === 'PRIVMSG';
+
+  it('agrees with parseLine on every corpus line', () => {
+    for (const name of ['twitch-lines.txt', 'edge-cases.txt', 'xqcow-2019-09-15.log']) {
+      for (const line of corpusLines(name)) assert.equal(isPrivmsg(line), chatCommand(line), line);
+    }
+  });
+
+  // A line it calls chat must be chat; one it misses (a lower-case command, which parseLine upper-cases) is only
+  // parsed on the socket thread as well, which costs time, not correctness.
+  it('calls a line chat only where parseLine does, on lines put together from tags, prefixes, commands and spaces', () => {
+    const piece = fc.constantFrom('@a=1;b=2', '@', '@x=\\s', ':nick!u@h', ':', ':tmi.twitch.tv', 'PRIVMSG', 'privmsg', 'PRIVMSGX', 'NOTICE', '#chan', ':hi there', '', ' ', '  ');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 7 }), fc.constantFrom(' ', '  ', ''), (pieces, glue) => {
+      const line = pieces.join(glue);
+      if (isPrivmsg(line)) assert.ok(chatCommand(line), JSON.stringify(line));
+    }), { numRuns: 5000 });
   });
 });
