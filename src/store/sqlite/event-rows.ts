@@ -33,7 +33,9 @@ export class EventRows {
   private readonly privmsgStored: Statement;
   /** The serial of the message a CLEARMSG deleted, when it is among the room's last ones (schema.ts, V8). */
   private readonly deleted: Statement;
+  /** Indexes for search the messages this transaction wrote from `ftsFrom` on (see flushSearch). */
   private readonly fts: Statement;
+  private ftsFrom: number | null = null;
   private readonly bits: Statement;
   private readonly notices: Record<NoticeKind, { table: string; statement: Statement; params: readonly string[] }>;
   private readonly roomstate: Statement;
@@ -54,7 +56,7 @@ export class EventRows {
       'thread_user_login', 'thread_msg_id']);
     this.privmsgStored = db.prepare(storedMessage).pluck();
     this.deleted = db.prepare(deletedMessage).pluck();
-    this.fts = db.prepare('INSERT INTO privmsg_fts (rowid, msg_content) VALUES (?, ?)');
+    this.fts = db.prepare('INSERT INTO privmsg_fts (rowid, msg_content) SELECT serial, msg_content FROM privmsg WHERE serial >= ?');
     this.bits = insert(db, 'bits', [...EVENT_COLUMNS, 'user_id', 'message_id', 'source_room_id', 'bits']);
     this.notices = {} as typeof this.notices;
     for (const kind of Object.keys(NOTICE_KINDS) as NoticeKind[]) {
@@ -87,9 +89,22 @@ export class EventRows {
     return this.refs.roomIdByName(event.channel) ?? (MENTIONS_ONLY.has(event.type) ? null : event.channel);
   }
 
+  /**
+   * Adds the messages written since the last call to the full-text index, in one statement: one per message
+   * cost a call, and a second conversion of its text to UTF-8, each. Caller holds the transaction, and calls
+   * this before COMMIT. Messages get serials above every stored one, and this connection is the only writer
+   * inside its transaction, so `serial >= ` the first one written is exactly them.
+   */
+  flushSearch(): void {
+    if (this.ftsFrom === null) return;
+    if (this.search) this.fts.run(this.ftsFrom);
+    this.ftsFrom = null;
+  }
+
   /** After a rolled-back transaction the caches may describe rows that were never written. */
   forgetCachedReferences(): void {
     this.refs.clear();
+    this.ftsFrom = null;
   }
 
   /**
@@ -165,7 +180,7 @@ export class EventRows {
       e.thread?.userId ?? null, e.thread?.login ?? null, e.thread?.msgId ?? null);
     if (result.changes === 0) return false;
     rows['privmsg'] = (rows['privmsg'] ?? 0) + 1;
-    if (this.search) this.fts.run(result.lastInsertRowid, e.text);
+    this.ftsFrom ??= Number(result.lastInsertRowid);
     if (e.bits !== null) this.count(rows, 'bits', this.bits.run(...base, userId, e.id, e.sourceRoomId, e.bits).changes);
     return true;
   }

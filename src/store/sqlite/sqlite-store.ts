@@ -175,6 +175,7 @@ export class SqliteStore implements Store {
         const block = await encodings[b]!;
         writing.insertBlock.run(blockId, block.firstMs, block.lastMs, block.count, malformed, block.codec, block.data);
       }
+      rows.flushSearch();
       if (key !== undefined) writing.putReceipt.run(key.writer, key.seq, JSON.stringify(result));
       db.exec('COMMIT');
     } catch (err) {
