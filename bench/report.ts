@@ -26,10 +26,11 @@ export function mergeResults(path: string, results: readonly BenchResult[], comm
     }
   }
   const benchmarks: Record<string, BenchResult> = { ...(previous?.benchmarks ?? {}) };
-  for (const result of results) benchmarks[result.name] = result;
+  const machine = machineInfo();
+  for (const result of results) benchmarks[result.name] = { ...result, cpu: result.cpu ?? machine.cpu };
   const ordered: Record<string, BenchResult> = {};
   for (const name of [...ORDER, ...Object.keys(benchmarks)]) if (benchmarks[name] && !ordered[name]) ordered[name] = benchmarks[name];
-  const file: ResultsFile = { command, machine: machineInfo(), updated: new Date().toISOString(), benchmarks: ordered };
+  const file: ResultsFile = { command, machine, updated: new Date().toISOString(), benchmarks: ordered };
   writeFileSync(path, JSON.stringify(file, null, 2) + '\n');
   return file;
 }
@@ -50,7 +51,7 @@ export function renderTable(table: Table): string {
 
 export function renderResult(result: BenchResult): string {
   const out: string[] = [`### ${result.title}`, ''];
-  out.push(`Run ${result.date.slice(0, 16).replace('T', ' ')} UTC${result.quick ? ' (--quick)' : ''}, ${result.seconds} s, load average before: ${result.loadBefore}.`);
+  out.push(`Run ${result.date.slice(0, 16).replace('T', ' ')} UTC${result.quick ? ' (--quick)' : ''}${result.cpu === undefined ? '' : ` on ${result.cpu}`}, ${result.seconds} s, load average before: ${result.loadBefore}.`);
   out.push(`Setup: ${Object.entries(result.setup).map(([k, v]) => `${k} = ${cell(v)}`).join('; ')}.`, '');
   for (const table of result.tables) out.push(renderTable(table), '');
   if (result.targets.length > 0) {
@@ -68,7 +69,7 @@ export function renderResult(result: BenchResult): string {
 export function renderResults(file: ResultsFile): string {
   const m = file.machine;
   const lines = [
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GiB RAM, ${m.platform}, Node ${m.node}. Results file: \`bench/results.json\` (updated ${file.updated.slice(0, 16).replace('T', ' ')} UTC).`,
+    `Machine of the last run: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GiB RAM, ${m.platform}, Node ${m.node}; each benchmark below names the CPU it ran on. Results file: \`bench/results.json\` (updated ${file.updated.slice(0, 16).replace('T', ' ')} UTC).`,
     '',
   ];
   for (const name of Object.keys(file.benchmarks)) lines.push(renderResult(file.benchmarks[name]!));

@@ -30,6 +30,11 @@ export interface BenchResult {
   tables: Table[];
   targets: Target[];
   notes: string[];
+  /**
+   * The CPU it ran on. Hosts change between sessions (the same code ran 4× slower on one), and `--only` keeps
+   * the other benchmarks' figures: each says where it was measured. Absent in results written before.
+   */
+  cpu?: string;
 }
 
 export interface BenchContext {
