@@ -4,7 +4,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { PrivmsgEvent, TwitchEvent, UsernoticeEvent } from '../../twitch/events.js';
 import { NOTICE_KINDS, type NoticeKind } from '../../twitch/usernotice.js';
 import type { FieldValue } from '../../twitch/fields.js';
-import { ReferenceCache } from './reference-cache.js';
+import { bit, ReferenceCache } from './reference-cache.js';
 import { deletedMessage, storedMessage } from './schema.js';
 
 
@@ -21,7 +21,6 @@ function insert(db: Database, table: string, columns: readonly string[]): Statem
   return db.prepare(`INSERT OR IGNORE INTO "${table}" (${cols}) VALUES (${columns.map(() => '?').join(', ')})`);
 }
 
-const bit = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 const sqlValue = (v: FieldValue): unknown => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 /** Lines that only mention a channel: without a known room id they get room_id NULL (the seed's userlist). */

@@ -19,7 +19,8 @@ export interface UserInRoom {
   mod: number;
 }
 
-const bit = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
+/** A tag's boolean as SQLite stores it (1, 0), or null when the line did not say. */
+export const bit = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 
 /** A user's state in a room, from the tags of one of their lines. */
 function roomState(user: ChatUser): UserInRoom {
