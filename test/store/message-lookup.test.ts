@@ -64,6 +64,18 @@ describe('de-duplication by room, time and message id', () => {
     }
   });
 
+  it('stores a line with an id but no tmi-sent-ts again: it has no time of its own to be found by', async () => {
+    const t = openTempStore('dedup-no-time');
+    try {
+      const line = chat(id(5)).replace(';tmi-sent-ts=1700000000000', '');
+      assert.ok(!line.includes('tmi-sent-ts'));
+      await t.store.write([received(line), received(line)]); // an import stamps both with the same time
+      assert.equal(count(t.store, 'privmsg', 'message_id = ?', id(5)), 2);
+    } finally {
+      await t.dispose();
+    }
+  });
+
   it('has no index on message ids, and finds a stored message through the (room_id, timestamp) index', async () => {
     const t = openTempStore('dedup-plan');
     try {
@@ -108,6 +120,17 @@ describe('a CLEARMSG and the message it deleted', () => {
       ]);
       const targets = rowsOf(t.store, 'SELECT c.target_msg_id AS id, p.msg_content AS text FROM clearmsg c LEFT JOIN privmsg p ON p.serial = c.target_serial ORDER BY c.serial');
       assert.deepEqual(targets.map((r) => [r['id'], r['text']]), [[id(1), 'first'], [id(3), 'second'], [id(4), 'stamped later'], [id(2), null], [id(99), null]]);
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('stores a CLEARMSG sent again once, with its deleted message', async () => {
+    const t = openTempStore('clearmsg-again');
+    try {
+      await t.store.write([received(chat(id(1), 'first', 1_000_000)), received(clearmsg(id(1), 1_000_500))]);
+      await t.store.write([received(clearmsg(id(1), 1_000_500))]);
+      assert.deepEqual(rowsOf(t.store, 'SELECT target_serial FROM clearmsg'), [{ target_serial: 1 }]);
     } finally {
       await t.dispose();
     }

@@ -32,6 +32,7 @@ export class EventRows {
   private readonly privmsgStored: Statement;
   /** The serial of the message a CLEARMSG deleted, when it is among the room's last ones (schema.ts, V8). */
   private readonly deleted: Statement;
+  private readonly clearmsgStored: Statement;
   /** Indexes for search the messages this transaction wrote from `ftsFrom` on (see flushSearch). */
   private readonly fts: Statement;
   private ftsFrom: number | null = null;
@@ -55,6 +56,7 @@ export class EventRows {
       'thread_user_login', 'thread_msg_id']);
     this.privmsgStored = db.prepare(storedMessage).pluck();
     this.deleted = db.prepare(deletedMessage).pluck();
+    this.clearmsgStored = db.prepare('SELECT 1 FROM clearmsg WHERE target_msg_id = ?').pluck();
     this.fts = db.prepare('INSERT INTO privmsg_fts (rowid, msg_content) SELECT serial, msg_content FROM privmsg WHERE serial >= ?');
     this.bits = insert(db, 'bits', [...EVENT_COLUMNS, 'user_id', 'message_id', 'source_room_id', 'bits']);
     this.notices = {} as typeof this.notices;
@@ -140,6 +142,8 @@ export class EventRows {
       case 'clearchat':
         return this.count(rows, 'clearchat', this.clearchat.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.targetUserId, event.targetLogin, event.banDuration).changes);
       case 'clearmsg': {
+        // A CLEARMSG seen before (re-sent) is dropped by the insert; the search for its message is skipped first.
+        if (event.targetMsgId !== null && this.clearmsgStored.get(event.targetMsgId) !== undefined) return false;
         const target = roomId === null || event.targetMsgId === null ? null : (this.deleted.get(roomId, ts, event.targetMsgId) ?? null);
         return this.count(rows, 'clearmsg', this.clearmsg.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.login, event.targetMsgId, event.text, target).changes);
       }
@@ -168,7 +172,9 @@ export class EventRows {
 
   /** `base`: timestamp, tmi_sent_ts, received_ms, room_id, raw_id (EVENT_COLUMNS order). */
   private writePrivmsg(e: PrivmsgEvent, base: unknown[], rows: Record<string, number>): boolean {
-    if (e.id !== null && base[3] !== null && this.privmsgStored.get(base[3], base[0], e.id) !== undefined) return false;
+    // Without tmi-sent-ts a line has no time of its own to be found by (an import stamps such lines with one
+    // time, and the lookup would walk every message of that millisecond): it is not de-duplicated.
+    if (e.id !== null && e.tmiSentTs !== null && base[3] !== null && this.privmsgStored.get(base[3], base[0], e.id) !== undefined) return false;
     const userId = this.seen(e, base[3], base[0] as number);
     const t = e.irc.tags;
     const [, tmiSentTs, receivedMs, roomId, rawId] = base as [number, number | null, number, string | null, number];
