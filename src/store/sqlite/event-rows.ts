@@ -142,10 +142,11 @@ export class EventRows {
       case 'clearchat':
         return this.count(rows, 'clearchat', this.clearchat.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.targetUserId, event.targetLogin, event.banDuration).changes);
       case 'clearmsg': {
-        // A CLEARMSG seen before (re-sent) is dropped by the insert; the search for its message is skipped first.
-        if (event.targetMsgId !== null && this.clearmsgStored.get(event.targetMsgId) !== undefined) return false;
-        const target = roomId === null || event.targetMsgId === null ? null : (this.deleted.get(roomId, ts, event.targetMsgId) ?? null);
-        return this.count(rows, 'clearmsg', this.clearmsg.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.login, event.targetMsgId, event.text, target).changes);
+        // A CLEARMSG seen before (re-sent) would be dropped by the insert: it is, before the search for its message.
+        const targetId = event.targetMsgId;
+        if (targetId !== null && this.clearmsgStored.get(targetId) !== undefined) return false;
+        const target = roomId === null || targetId === null ? null : (this.deleted.get(roomId, ts, targetId) ?? null);
+        return this.count(rows, 'clearmsg', this.clearmsg.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.login, targetId, event.text, target).changes);
       }
       case 'notice':
         return this.count(rows, 'notice', this.notice.run(ts, event.tmiSentTs, receivedMs, roomId, rawId, event.channel, event.msgId, event.targetUserId, event.text).changes);

@@ -10,7 +10,7 @@ export const LAST_SEEN_RESOLUTION_MS = 60_000;
 /** Entries kept before a cache is cleared (bounded memory on month-long runs). */
 const MAX_ENTRIES = 500_000;
 
-export interface UserInRoom {
+interface UserInRoom {
   badges: string;
   badge_info: string;
   subscriber: number;
@@ -120,16 +120,17 @@ export class ReferenceCache {
   /** Upserts the user's row in the room when their badges changed, or last seen is older than the resolution. */
   userInRoom(userId: string, roomId: string, timestamp: number, user: ChatUser): void {
     let inRoom = this.userInRooms.get(roomId);
-    if (inRoom === undefined) this.userInRooms.set(roomId, (inRoom = new Map()));
-    const seen = inRoom.get(userId);
+    const seen = inRoom?.get(userId);
     if (seen !== undefined && seen.badges === user.badges && seen.badgeInfo === user.badgeInfo && seen.subscriber === user.subscriber
       && seen.vip === user.vip && seen.mod === user.mod && Math.abs(timestamp - seen.written) < LAST_SEEN_RESOLUTION_MS) return;
-    if (seen === undefined && ++this.userInRoomEntries > MAX_ENTRIES) {
-      this.userInRooms.clear();
-      this.userInRooms.set(roomId, inRoom);
-      inRoom.clear();
-      this.userInRoomEntries = 1;
+    if (seen === undefined) {
+      if (this.userInRoomEntries >= MAX_ENTRIES) {
+        this.clearUserInRooms();
+        inRoom = undefined;
+      }
+      this.userInRoomEntries++;
     }
+    if (inRoom === undefined) this.userInRooms.set(roomId, (inRoom = new Map()));
     inRoom.set(userId, { badges: user.badges, badgeInfo: user.badgeInfo, subscriber: user.subscriber, vip: user.vip, mod: user.mod, written: timestamp });
     this.upsertUserInRoom.run({ user_id: userId, room_id: roomId, timestamp, ...roomState(user) });
   }
@@ -139,6 +140,10 @@ export class ReferenceCache {
     this.users.clear();
     this.rooms.clear();
     this.roomIdsByName.clear();
+    this.clearUserInRooms();
+  }
+
+  private clearUserInRooms(): void {
     this.userInRooms.clear();
     this.userInRoomEntries = 0;
   }
