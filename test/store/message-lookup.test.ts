@@ -64,6 +64,35 @@ describe('de-duplication by room, time and message id', () => {
     }
   });
 
+  it('finds a copy sent again after newer messages of its room, in the same batch and in a later one', async () => {
+    const t = openTempStore('dedup-older-copy');
+    try {
+      const first = await t.store.write([chat(id(1), 'a', 1700000000000), chat(id(2), 'b', 1700000000100), chat(id(1), 'a', 1700000000000)].map((l) => received(l)));
+      assert.deepEqual([first.rows['privmsg'], first.duplicates], [2, 1]);
+      const later = await t.store.write([chat(id(3), 'c', 1700000000200), chat(id(2), 'b', 1700000000100)].map((l) => received(l)));
+      assert.deepEqual([later.rows['privmsg'], later.duplicates], [1, 1]);
+      assert.equal(count(t.store, 'privmsg'), 3);
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('finds a message another connection stored after this one last wrote the room (an import in another process)', async () => {
+    const t = openTempStore('dedup-other-writer');
+    const other = openSqliteStore(t.path);
+    try {
+      await t.store.write([received(chat(id(1), 'a', 1700000000000))]);
+      // Newer than anything this store wrote in the room: only the database knows it is stored.
+      await other.write([received(chat(id(2), 'b', 1700000000500))]);
+      const again = await t.store.write([received(chat(id(2), 'b', 1700000000500))]);
+      assert.deepEqual([again.rows['privmsg'], again.duplicates], [undefined, 1]);
+      assert.equal(count(t.store, 'privmsg'), 2);
+    } finally {
+      await other.close();
+      await t.dispose();
+    }
+  });
+
   it('stores a line with an id but no tmi-sent-ts again: it has no time of its own to be found by', async () => {
     const t = openTempStore('dedup-no-time');
     try {

@@ -153,6 +153,7 @@ export class SqliteStore implements Store {
     let firstBlockId: number;
     db.exec('BEGIN IMMEDIATE');
     try {
+      rows.startTransaction();
       if (key !== undefined) {
         writing.writers.add(key.writer);
         const committed = this.committedWrite(key);
