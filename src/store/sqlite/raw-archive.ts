@@ -74,12 +74,13 @@ export async function encodeBlock(lines: readonly string[], receivedMs: ArrayLik
     at += buffer.write(lines[i]!, at, 'utf8');
   }
   const input = buffer.subarray(0, at);
-  // The whole block in one job on the thread pool: the write thread, busy inserting the block's rows, runs its
-  // event loop only when it awaits the block, and every step that needs it waits until then. Hence one output
-  // chunk (zlib's default 16 KiB hands each chunk back to this thread before compressing on; compressed chat is
-  // ~1/8 of its input, and a larger output still comes out whole, only in more chunks), and FINISH on the
-  // input itself instead of a second, finishing job after it: the write thread waited 1.16 s per 1,000,000
-  // live lines for that second job, 0.27 s without it.
+  // All the compressing in the first job on the thread pool: the write thread, busy inserting the block's rows,
+  // runs its event loop only when it awaits the block, and every job queued after a callback waits until then.
+  // Hence one output chunk (zlib's default 16 KiB hands each chunk back to this thread before compressing on;
+  // compressed chat is ~1/8 of its input, and a larger output still comes out whole, only in more chunks), and
+  // FINISH on the input itself: with the default PROCESS, the stream was finished by the next job, queued after
+  // the first one's callback, so the thread waited for it (1.16 s per 1,000,000 live lines). zlib still queues
+  // an empty finishing job; left with nothing to do, it costs a round trip (0.27 s per million lines in all).
   const data = await brotliAsync(input, {
     chunkSize: Math.max(64 * 1024, input.length + 1024),
     flush: constants.BROTLI_OPERATION_FINISH,
